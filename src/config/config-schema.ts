@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { BotError } from '../core/bot-error.js';
+import { DEFAULT_RETRIEVAL_SETTINGS, type RetrievalSettings } from '../core/retrieval/retrieval-settings.js';
+
+const optionalNumber = (minimum: number, maximum: number) =>
+  z.preprocess(
+    (value) => (value === undefined || value === '' ? undefined : Number(value)),
+    z.number({ error: 'must be a number' }).min(minimum).max(maximum).optional(),
+  );
+
+/** Every environment variable the bot reads, with its default; the README's table mirrors it. */
+export const environmentSchema = z.object({
+  RAGBOT_DATA_DIR: z.string().min(1).default('./.ragbot'),
+  RAGBOT_EMBEDDINGS: z.enum(['none', 'hash', 'use-lite'], { error: 'must be one of none, hash, use-lite' }).default('none'),
+  RAGBOT_TENANT: z.string().min(1).default('default'),
+  RAGBOT_DENSE_WEIGHT: optionalNumber(0, 1),
+  RAGBOT_MIN_EVIDENCE: optionalNumber(0, 1),
+});
+
+export type Embeddings = z.infer<typeof environmentSchema>['RAGBOT_EMBEDDINGS'];
+
+export type Config = {
+  dataDirectory: string;
+  embeddings: Embeddings;
+  defaultTenant: string;
+  retrieval: RetrievalSettings;
+};
+
+// Calibrated on eval/ (npm run eval): lexical carries technical text; these embedders only nudge it.
+const DENSE_WEIGHTS: Record<Embeddings, number> = { none: 0, hash: 0.1, 'use-lite': 0.1 };
+
+/** Parses the environment once at start-up; every problem is reported at once, by variable name. */
+export const loadConfig = (environment: Record<string, string | undefined> = process.env): Config => {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new BotError('config_invalid', `Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const values = parsed.data;
+  return {
+    dataDirectory: values.RAGBOT_DATA_DIR,
+    embeddings: values.RAGBOT_EMBEDDINGS,
+    defaultTenant: values.RAGBOT_TENANT,
+    retrieval: {
+      ...DEFAULT_RETRIEVAL_SETTINGS,
+      denseWeight: values.RAGBOT_DENSE_WEIGHT ?? DENSE_WEIGHTS[values.RAGBOT_EMBEDDINGS],
+      minEvidence: values.RAGBOT_MIN_EVIDENCE ?? DEFAULT_RETRIEVAL_SETTINGS.minEvidence,
+    },
+  };
+};

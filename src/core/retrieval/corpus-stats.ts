@@ -1,0 +1,50 @@
+import type { IndexCatalog } from '../ports/index-catalog-store.js';
+
+/** Chunk-level document frequencies across the namespaces of one scope. */
+export type CorpusStats = {
+  chunkCount: number;
+  averageChunkTokens: number;
+  documentFrequency: Map<string, number>;
+};
+
+const cache = new WeakMap<IndexCatalog, CorpusStats>();
+
+const statsOf = (catalog: IndexCatalog): CorpusStats => {
+  const cached = cache.get(catalog);
+  if (cached) return cached;
+  const documentFrequency = new Map<string, number>();
+  let chunkCount = 0;
+  let tokens = 0;
+  for (const record of Object.values(catalog.documents)) {
+    chunkCount += record.chunkIds.length;
+    tokens += record.tokenCount;
+    for (const [term, count] of Object.entries(record.termChunkCounts)) {
+      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + count);
+    }
+  }
+  const stats = { chunkCount, averageChunkTokens: chunkCount ? tokens / chunkCount : 0, documentFrequency };
+  cache.set(catalog, stats);
+  return stats;
+};
+
+export const mergeCorpusStats = (catalogs: IndexCatalog[]): CorpusStats => {
+  const all = catalogs.map(statsOf);
+  if (all.length === 1 && all[0]) return all[0];
+  const documentFrequency = new Map<string, number>();
+  let chunkCount = 0;
+  let tokens = 0;
+  for (const stats of all) {
+    chunkCount += stats.chunkCount;
+    tokens += stats.averageChunkTokens * stats.chunkCount;
+    for (const [term, count] of stats.documentFrequency) {
+      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + count);
+    }
+  }
+  return { chunkCount, averageChunkTokens: chunkCount ? tokens / chunkCount : 0, documentFrequency };
+};
+
+/** BM25's inverse document frequency; a term the corpus never saw gets the highest weight. */
+export const inverseDocumentFrequency = (stats: CorpusStats, term: string): number => {
+  const frequency = stats.documentFrequency.get(term) ?? 0;
+  return Math.log(1 + (stats.chunkCount - frequency + 0.5) / (frequency + 0.5));
+};

@@ -1,0 +1,58 @@
+import type { SearchScope } from '../access/search-scope.js';
+import type { EmbeddingModel } from '../ports/embedding-model.js';
+import type { IndexCatalog, IndexCatalogStore } from '../ports/index-catalog-store.js';
+import type { VectorStore } from '../ports/vector-store.js';
+import { mergeCorpusStats } from './corpus-stats.js';
+import { evidenceCoverage } from './evidence.js';
+import { capPerDocument, fuseScores, type FusedHit } from './fuse-scores.js';
+import { expandQuery } from './query-expansion.js';
+import type { RetrievalSettings } from './retrieval-settings.js';
+
+export type RetrievalResult = {
+  /** Fused, per-document-capped ranking, best first. */
+  ranking: FusedHit[];
+  /** IDF-weighted share of the question's terms the top passages contain, 0–1. */
+  evidence: number;
+  /** The highest index version among the scope's namespaces: part of every cache key. */
+  indexVersion: number;
+};
+
+export type RetrievalDependencies = {
+  store: VectorStore;
+  catalogs: IndexCatalogStore;
+  embedder?: EmbeddingModel;
+};
+
+export const retrieve = async (
+  dependencies: RetrievalDependencies,
+  options: { scope: SearchScope; query: string; settings: RetrievalSettings; signal?: AbortSignal },
+): Promise<RetrievalResult> => {
+  const { store, catalogs, embedder } = dependencies;
+  const { scope, query, settings, signal } = options;
+  const catalogList = (await Promise.all(scope.namespaces.map((namespace) => catalogs.load(namespace)))).filter(
+    (catalog): catalog is IndexCatalog => catalog !== undefined,
+  );
+  const indexVersion = Math.max(0, ...catalogList.map((catalog) => catalog.version));
+  if (catalogList.length === 0) return { ranking: [], evidence: 0, indexVersion };
+
+  const useDense = embedder !== undefined && settings.denseWeight > 0;
+  const useLexical = !useDense || settings.denseWeight < 1;
+  const vector = useDense
+    ? (await embedder.embed({ values: [query], purpose: 'query', signal })).embeddings[0]
+    : undefined;
+  const hits = await store.query({
+    scope,
+    ...(useLexical ? { lexicalQuery: expandQuery(query) } : {}),
+    ...(vector ? { vector } : {}),
+    topK: settings.candidates,
+    signal,
+  });
+  const ranking = capPerDocument(fuseScores(hits, useDense ? settings.denseWeight : 0), settings.maxChunksPerDocument);
+  const stats = mergeCorpusStats(catalogList);
+  const evidence = evidenceCoverage(
+    query,
+    ranking.slice(0, settings.evidencePassages).map((hit) => hit.chunk),
+    stats,
+  );
+  return { ranking, evidence, indexVersion };
+};

@@ -1,0 +1,46 @@
+import { stemmer } from 'stemmer';
+
+// English function words plus the filler engineers type in chat ("pls", "anyone know").
+const STOPWORDS = new Set(
+  `a about above after again against all am an and any are as at be because been before being below between both
+  but by can could did do does doing down during each few for from further had has have having he her here hers him
+  his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our
+  ours out over own same she should so some such than that the their theirs them then there these they this those
+  through to too under until up very was we were what when where which while who whom why will with would you your
+  yours yourself yourselves hi hey hello pls please plz thanks thx anyone someone somebody know tell need want wants
+  get got us i'm im ive i've we're weve we've what's whats hows how's does doesn't dont don't can't cant should
+  shall might must may also via etc e.g eg ie i.e asap urgent quick quickly again actually basically`.split(/\s+/),
+);
+
+const ZERO_WIDTH = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+const TOKEN = /[\p{L}\p{N}]+/gu;
+
+/** Lowercased, NFKC-normalized words with invisible and direction-override characters removed. */
+export const words = (text: string): string[] =>
+  text.normalize('NFKC').replace(ZERO_WIDTH, '').toLowerCase().match(TOKEN) ?? [];
+
+export const isStopword = (word: string): boolean => STOPWORDS.has(word);
+
+const stemCache = new Map<string, string>();
+/** Porter stem, memoized: the same few thousand words recur in every passage. */
+export const stem = (word: string): string => {
+  let stemmed = stemCache.get(word);
+  if (stemmed === undefined) {
+    stemmed = /^\d/.test(word) ? word : stemmer(word);
+    if (stemCache.size > 200_000) stemCache.clear();
+    stemCache.set(word, stemmed);
+  }
+  return stemmed;
+};
+
+/** Index terms: stems of the content words, in order, duplicates kept. */
+export const terms = (text: string): string[] => {
+  const result: string[] = [];
+  for (const word of words(text)) {
+    if (word.length > 64 || isStopword(word)) continue;
+    result.push(stem(word));
+  }
+  return result;
+};
+
+export const termSet = (text: string): Set<string> => new Set(terms(text));

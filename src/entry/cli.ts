@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config/config-schema.js';
+import { isBotError } from '../core/bot-error.js';
+import { runAskCommand } from './commands/ask-command.js';
+import { runIndexCommand } from './commands/index-command.js';
+import { createRuntime, type Runtime } from './local-runtime.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((part) => part.trim()).filter(Boolean)];
+
+/** Builds the runtime for one command and always closes it, whatever the command did. */
+const withRuntime = async (run: (runtime: Runtime, defaultTenant: string) => Promise<number>) => {
+  const config = loadConfig();
+  const runtime = await createRuntime(config);
+  try {
+    process.exitCode = await run(runtime, config.defaultTenant);
+  } finally {
+    await runtime.close();
+  }
+};
+
+const program = new Command('ragbot')
+  .description('Answers questions from your documentation, with citations.')
+  .showHelpAfterError();
+
+program
+  .command('index')
+  .description('Index a directory of documents (incrementally: only changed files are re-read).')
+  .argument('<directory>', 'the documents; without --collection each sub-folder is a collection')
+  .option('-c, --collection <name>', 'index the whole directory as this collection')
+  .option('-t, --tenant <id>', 'the tenant the collection belongs to (default: RAGBOT_TENANT or "default")')
+  .option('--full', 'rebuild from scratch (needed after changing the embedder)')
+  .option('--dry-run', 'report what would change without writing anything')
+  .option('--ignore <pattern>', 'gitignore-style pattern to skip (repeatable)', collect)
+  .option('--json', 'print one JSON object instead of text')
+  .action((directory: string, flags: { collection?: string; tenant?: string; full?: boolean; dryRun?: boolean; ignore?: string[]; json?: boolean }) =>
+    withRuntime((runtime, defaultTenant) => runIndexCommand(runtime, { ...flags, directory, tenant: flags.tenant ?? defaultTenant })),
+  );
+
+program
+  .command('ask')
+  .description('Answer a question from the indexed documents.')
+  .argument('<question>', 'the question, in quotes')
+  .addOption(new Option('-c, --collection <names>', 'search only these collections (comma-separated or repeated)').argParser(collect))
+  .option('-t, --tenant <id>', 'the tenant to search (default: RAGBOT_TENANT or "default")')
+  .option('--json', 'print { outcome, text, citations } as JSON')
+  .action((question: string, flags: { collection?: string[]; tenant?: string; json?: boolean }) =>
+    withRuntime((runtime, defaultTenant) =>
+      runAskCommand(runtime, { question, tenant: flags.tenant ?? defaultTenant, json: flags.json ?? false, collections: flags.collection ?? [] }),
+    ),
+  );
+
+program.parseAsync().catch((error: unknown) => {
+  if (isBotError(error)) {
+    console.error(`ragbot: ${error.message}`);
+    process.exitCode = error.code === 'config_invalid' || error.code === 'question_invalid' || error.code === 'input_invalid' ? 2 : 1;
+    return;
+  }
+  console.error(error);
+  process.exitCode = 1;
+});

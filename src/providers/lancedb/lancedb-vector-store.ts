@@ -1,0 +1,154 @@
+import * as lancedb from '@lancedb/lancedb';
+import { BotError, describeError } from '../../core/bot-error.js';
+import type { ScoredChunk } from '../../core/chunk.js';
+import type { ChunkFilter, NamespaceStats, VectorStore } from '../../core/ports/vector-store.js';
+import { CHUNK_COLUMNS, chunkSchema, fromRow, sqlString, toRow } from './chunk-rows.js';
+
+type Table = lancedb.Table;
+
+// Stemmed, stop-word-free BM25 over title, headings and text. No positions: phrase queries are
+// not used, and the index is smaller and faster to build without them.
+const FTS_INDEX = lancedb.Index.fts({
+  baseTokenizer: 'simple', lowercase: true, stem: true, language: 'English', removeStopWords: true,
+  asciiFolding: true, withPosition: false,
+});
+
+const DELETE_BATCH = 500;
+
+/** The embedded store: one LanceDB table per namespace, under the data directory. */
+export const createLanceDbVectorStore = async (options: { directory: string }): Promise<VectorStore> => {
+  const connection = await lancedb.connect(options.directory);
+  const tables = new Map<string, Table>();
+
+  const wrap = async <T>(action: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof BotError) throw error;
+      throw new BotError('vector_store_unavailable', `LanceDB ${action} failed: ${describeError(error)}`, { cause: error });
+    }
+  };
+
+  const openTable = async (namespace: string): Promise<Table | undefined> => {
+    const cached = tables.get(namespace);
+    if (cached) return cached;
+    const names = await connection.tableNames();
+    if (!names.includes(namespace)) return undefined;
+    const table = await connection.openTable(namespace);
+    tables.set(namespace, table);
+    return table;
+  };
+
+  const whereClause = (filter: ChunkFilter | undefined): string | undefined => {
+    if (!filter?.documentIds) return undefined;
+    if (filter.documentIds.length === 0) return 'false';
+    return `documentId IN (${filter.documentIds.map(sqlString).join(', ')})`;
+  };
+
+  const deleteWhere = async (namespace: string, predicates: string[]) => {
+    const table = await openTable(namespace);
+    if (!table) return;
+    for (const predicate of predicates) await table.delete(predicate);
+  };
+
+  return {
+    provider: 'lancedb',
+
+    upsert: ({ namespace, chunks }) =>
+      wrap('upsert', async () => {
+        if (chunks.length === 0) return;
+        const rows = chunks.map(toRow);
+        const table = await openTable(namespace);
+        if (!table) {
+          const dimensions = chunks[0]?.vector?.length;
+          const created = await connection.createTable(namespace, rows, { schema: chunkSchema(dimensions) });
+          await created.createIndex('searchText', { config: FTS_INDEX, replace: true });
+          tables.set(namespace, created);
+          return;
+        }
+        await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+      }),
+
+    query: ({ scope, lexicalQuery, vector, topK, filter }) =>
+      wrap('query', async () => {
+        const where = whereClause(filter);
+        const merged = new Map<string, ScoredChunk>();
+        const hitOf = (namespace: string, row: Record<string, unknown>): ScoredChunk => {
+          const key = `${namespace}\u0000${String(row.id)}`;
+          let hit = merged.get(key);
+          if (!hit) {
+            hit = { chunk: fromRow(row), namespace };
+            merged.set(key, hit);
+          }
+          return hit;
+        };
+        await Promise.all(
+          scope.namespaces.map(async (namespace) => {
+            const table = await openTable(namespace);
+            if (!table) return;
+            if (lexicalQuery && lexicalQuery.trim()) {
+              let search = table.query().fullTextSearch(lexicalQuery, { columns: ['searchText'] }).select([...CHUNK_COLUMNS, '_score']).limit(topK);
+              if (where) search = search.where(where);
+              for (const row of await search.toArray()) hitOf(namespace, row).lexicalScore = Number(row._score);
+            }
+            if (vector) {
+              let search = table.vectorSearch(vector).distanceType('cosine').select([...CHUNK_COLUMNS, '_distance']).limit(topK);
+              if (where) search = search.where(where);
+              for (const row of await search.toArray()) hitOf(namespace, row).denseScore = 1 - Number(row._distance);
+            }
+          }),
+        );
+        return [...merged.values()];
+      }),
+
+    deleteChunks: ({ namespace, ids }) =>
+      wrap('delete', async () => {
+        const predicates: string[] = [];
+        for (let start = 0; start < ids.length; start += DELETE_BATCH) {
+          predicates.push(`id IN (${ids.slice(start, start + DELETE_BATCH).map(sqlString).join(', ')})`);
+        }
+        await deleteWhere(namespace, predicates);
+      }),
+
+    deleteDocument: ({ namespace, documentId }) =>
+      wrap('delete', () => deleteWhere(namespace, [`documentId = ${sqlString(documentId)}`])),
+
+    listDocumentIds: ({ namespace }) =>
+      wrap('list', async () => {
+        const table = await openTable(namespace);
+        if (!table) return [];
+        const rows = await table.query().select(['documentId']).toArray();
+        return [...new Set(rows.map((row) => String(row.documentId)))].sort();
+      }),
+
+    dropNamespace: ({ namespace }) =>
+      wrap('drop', async () => {
+        tables.delete(namespace);
+        if ((await connection.tableNames()).includes(namespace)) await connection.dropTable(namespace);
+      }),
+
+    optimize: ({ namespace }) =>
+      wrap('optimize', async () => {
+        const table = await openTable(namespace);
+        // Folds new rows into the BM25 index and compacts the small fragments each write leaves.
+        if (table) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+      }),
+
+    stats: () =>
+      wrap('stats', async () => {
+        const result: NamespaceStats[] = [];
+        for (const namespace of (await connection.tableNames()).sort()) {
+          const table = await openTable(namespace);
+          if (table) result.push({ namespace, chunkCount: await table.countRows() });
+        }
+        return result;
+      }),
+
+    close: async () => {
+      for (const table of tables.values()) table.close();
+      tables.clear();
+      connection.close();
+    },
+  };
+};
+
