@@ -1,4 +1,4 @@
-const MARKER = /\[(\d{1,3})\]/g;
+const MARKER = /(\s*)\[(\d{1,3})\]/g;
 
 /**
  * Keeps only `[n]` markers that point at a real source and renumbers them 1..k in order of
@@ -9,15 +9,16 @@ export const checkCitationMarkers = (
   sourceCount: number,
 ): { text: string; cited: number[] } => {
   const renumber = new Map<number, number>();
-  const rewritten = text.replace(MARKER, (_marker, digits: string) => {
+  const rewritten = text.replace(MARKER, (_marker, space: string, digits: string) => {
     const original = Number(digits);
+    // A dropped marker takes its leading space with it: "socket [7]." becomes "socket.".
     if (original < 1 || original > sourceCount) return '';
     let assigned = renumber.get(original);
     if (assigned === undefined) {
       assigned = renumber.size + 1;
       renumber.set(original, assigned);
     }
-    return `[${assigned}]`;
+    return `${space}[${assigned}]`;
   });
   // Drop duplicate adjacent markers ("[1][1]") a model sometimes writes.
   const deduplicated = rewritten.replace(/(\[\d+\])(?:\s*\1)+/g, '$1').replace(/[ \t]+\n/g, '\n').trim();

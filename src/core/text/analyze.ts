@@ -9,7 +9,10 @@ const STOPWORDS = new Set(
   through to too under until up very was we were what when where which while who whom why will with would you your
   yours yourself yourselves hi hey hello pls please plz thanks thx anyone someone somebody know tell need want wants
   get got us i'm im ive i've we're weve we've what's whats hows how's does doesn't dont don't can't cant should
-  shall might must may also via etc e.g eg ie i.e asap urgent quick quickly again actually basically`.split(/\s+/),
+  shall might must may also via etc e.g eg ie i.e asap urgent quick quickly again actually basically
+  often frequently usually normally typically generally supposed exactly correct correctly right properly proper
+  best way ways thing things stuff something anything everything much many lot lots kind sort guys folks team
+  currently still already ever even maybe possible possibly really okay ok yes yeah`.split(/\s+/),
 );
 
 const ZERO_WIDTH = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;

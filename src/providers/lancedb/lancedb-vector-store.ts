@@ -8,17 +8,35 @@ type Table = lancedb.Table;
 
 // Stemmed, stop-word-free BM25 over title, headings and text. No positions: phrase queries are
 // not used, and the index is smaller and faster to build without them.
-const FTS_INDEX = lancedb.Index.fts({
+// A native Index object can be used once, hence a factory.
+const ftsIndex = () => lancedb.Index.fts({
   baseTokenizer: 'simple', lowercase: true, stem: true, language: 'English', removeStopWords: true,
   asciiFolding: true, withPosition: false,
 });
 
 const DELETE_BATCH = 500;
 
+const idPredicates = (ids: string[]): string[] => {
+  const predicates: string[] = [];
+  for (let start = 0; start < ids.length; start += DELETE_BATCH) {
+    predicates.push(`id IN (${ids.slice(start, start + DELETE_BATCH).map(sqlString).join(', ')})`);
+  }
+  return predicates;
+};
+
 /** The embedded store: one LanceDB table per namespace, under the data directory. */
 export const createLanceDbVectorStore = async (options: { directory: string }): Promise<VectorStore> => {
   const connection = await lancedb.connect(options.directory);
   const tables = new Map<string, Table>();
+  // Namespaces written since their last optimize. LanceDB 0.31's stemmed full-text search can miss
+  // new rows once every originally indexed row is gone (seen here), so a query folds them in first.
+  const dirty = new Set<string>();
+  const optimizeTable = async (namespace: string) => {
+    const table = await openTable(namespace);
+    dirty.delete(namespace);
+    // Folds new rows into the BM25 index and compacts the small fragments each write leaves.
+    if (table) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+  };
 
   const wrap = async <T>(action: string, run: () => Promise<T>): Promise<T> => {
     try {
@@ -48,6 +66,7 @@ export const createLanceDbVectorStore = async (options: { directory: string }): 
   const deleteWhere = async (namespace: string, predicates: string[]) => {
     const table = await openTable(namespace);
     if (!table) return;
+    dirty.add(namespace);
     for (const predicate of predicates) await table.delete(predicate);
   };
 
@@ -62,11 +81,13 @@ export const createLanceDbVectorStore = async (options: { directory: string }): 
         if (!table) {
           const dimensions = chunks[0]?.vector?.length;
           const created = await connection.createTable(namespace, rows, { schema: chunkSchema(dimensions) });
-          await created.createIndex('searchText', { config: FTS_INDEX, replace: true });
+          await created.createIndex('searchText', { config: ftsIndex(), replace: true });
           tables.set(namespace, created);
           return;
         }
-        await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+        dirty.add(namespace);
+        await deleteWhere(namespace, idPredicates(rows.map((row) => row.id)));
+        await table.add(rows);
       }),
 
     query: ({ scope, lexicalQuery, vector, topK, filter }) =>
@@ -86,6 +107,7 @@ export const createLanceDbVectorStore = async (options: { directory: string }): 
           scope.namespaces.map(async (namespace) => {
             const table = await openTable(namespace);
             if (!table) return;
+            if (dirty.has(namespace)) await optimizeTable(namespace);
             if (lexicalQuery && lexicalQuery.trim()) {
               let search = table.query().fullTextSearch(lexicalQuery, { columns: ['searchText'] }).select([...CHUNK_COLUMNS, '_score']).limit(topK);
               if (where) search = search.where(where);
@@ -103,11 +125,7 @@ export const createLanceDbVectorStore = async (options: { directory: string }): 
 
     deleteChunks: ({ namespace, ids }) =>
       wrap('delete', async () => {
-        const predicates: string[] = [];
-        for (let start = 0; start < ids.length; start += DELETE_BATCH) {
-          predicates.push(`id IN (${ids.slice(start, start + DELETE_BATCH).map(sqlString).join(', ')})`);
-        }
-        await deleteWhere(namespace, predicates);
+        await deleteWhere(namespace, idPredicates(ids));
       }),
 
     deleteDocument: ({ namespace, documentId }) =>
@@ -127,12 +145,7 @@ export const createLanceDbVectorStore = async (options: { directory: string }): 
         if ((await connection.tableNames()).includes(namespace)) await connection.dropTable(namespace);
       }),
 
-    optimize: ({ namespace }) =>
-      wrap('optimize', async () => {
-        const table = await openTable(namespace);
-        // Folds new rows into the BM25 index and compacts the small fragments each write leaves.
-        if (table) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
-      }),
+    optimize: ({ namespace }) => wrap('optimize', () => optimizeTable(namespace)),
 
     stats: () =>
       wrap('stats', async () => {

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { createSearchScope } from '../access/search-scope.js';
+import { isBotError } from '../bot-error.js';
+import { createHashEmbeddingModel } from '../../providers/embeddings/hash-embedding-model.js';
+import { createMemoryEmbeddingCache } from '../../providers/memory/memory-embedding-cache.js';
+import { createMemoryIndexCatalogStore } from '../../providers/memory/memory-index-catalog-store.js';
+import { createMemoryVectorStore } from '../../providers/memory/memory-vector-store.js';
+import { countingEmbedder, createInMemorySource, paragraphParser } from '../../../test/support/in-memory-documents.js';
+import { indexCollection } from './index-collection.js';
+
+const documents = {
+  'haproxy.md': '# HAProxy\n\nDrain a server with set server state drain.\n\nCheck sessions with show stat.\n\nRe-enable with state ready.',
+  'vlan.md': '# VLANs\n\nBranch voice traffic uses VLAN 110.\n\nGuest Wi-Fi uses VLAN 120.',
+  'bgp.md': '# BGP\n\nUse show bgp summary to see session state.\n\nThe maximum-prefix limit is 2000 for transit peers.',
+};
+
+const setup = () => {
+  const files = createInMemorySource(documents);
+  const counter = countingEmbedder();
+  const dependencies = {
+    store: createMemoryVectorStore(),
+    catalogs: createMemoryIndexCatalogStore(),
+    parser: paragraphParser,
+    embedder: counter.model,
+    embeddingCache: createMemoryEmbeddingCache(),
+  };
+  const run = (options: { full?: boolean; dryRun?: boolean } = {}) =>
+    indexCollection(dependencies, { source: files.source, tenantId: 'acme', collection: 'runbooks', ...options });
+  return { files, counter, dependencies, run };
+};
+
+describe('indexCollection', () => {
+  it('indexes every document on the first run and nothing on an unchanged second run', async () => {
+    const { counter, dependencies, run } = setup();
+    const first = await run();
+    expect(first).toMatchObject({ scanned: 3, added: 3, changed: 0, deleted: 0, unchanged: 0, chunksIndexed: 7, chunksEmbedded: 7 });
+    expect(await dependencies.store.stats()).toEqual([{ namespace: 'acme__runbooks', chunkCount: 7 }]);
+    const embeddedBefore = counter.embeddedTexts().length;
+
+    const second = await run();
+    expect(second).toMatchObject({ added: 0, changed: 0, deleted: 0, unchanged: 3, chunksIndexed: 0, chunksEmbedded: 0 });
+    expect(counter.embeddedTexts().length).toBe(embeddedBefore);
+  });
+
+  it('re-embeds only the edited paragraph of a changed document', async () => {
+    const { files, counter, dependencies, run } = setup();
+    await run();
+    counter.calls.length = 0;
+    files.write('haproxy.md', documents['haproxy.md'].replace('Check sessions with show stat.', 'Check sessions with show servers state.'));
+
+    const summary = await run();
+    expect(summary).toMatchObject({ changed: 1, unchanged: 2, chunksIndexed: 3, chunksEmbedded: 1, chunksDeleted: 1 });
+    expect(counter.embeddedTexts()).toHaveLength(1);
+    expect(counter.embeddedTexts()[0]).toContain('show servers state');
+    const hits = await dependencies.store.query({ scope: createSearchScope('acme', ['runbooks']), lexicalQuery: 'show stat sessions', topK: 10 });
+    expect(hits.map((hit) => hit.chunk.text)).not.toContain('Check sessions with show stat.');
+    expect(await dependencies.store.stats()).toEqual([{ namespace: 'acme__runbooks', chunkCount: 7 }]);
+  });
+
+  it("removes a deleted document's chunks from the store and the catalog", async () => {
+    const { files, dependencies, run } = setup();
+    await run();
+    files.remove('vlan.md');
+    const summary = await run();
+    expect(summary).toMatchObject({ deleted: 1, chunksDeleted: 2, unchanged: 2 });
+    expect(await dependencies.store.listDocumentIds({ namespace: 'acme__runbooks' })).toEqual(['bgp.md', 'haproxy.md']);
+    const catalog = await dependencies.catalogs.load('acme__runbooks');
+    expect(Object.keys(catalog?.documents ?? {})).toEqual(['bgp.md', 'haproxy.md']);
+    expect(catalog?.version).toBe(2);
+  });
+
+  it('treats a touched but identical file as unchanged', async () => {
+    const { files, counter, run } = setup();
+    await run();
+    counter.calls.length = 0;
+    files.write('bgp.md', documents['bgp.md']);
+    expect(await run()).toMatchObject({ unchanged: 3, changed: 0, chunksIndexed: 0 });
+    expect(counter.calls).toEqual([]);
+  });
+
+  it('reports an unreadable document by name, keeps its previous index and goes on', async () => {
+    const { files, dependencies, run } = setup();
+    await run();
+    files.write('vlan.md', 'binary\u0000junk');
+    files.write('bgp.md', documents['bgp.md'].replace('2000', '5000'));
+    const summary = await run();
+    expect(summary.failed).toEqual([{ path: 'vlan.md', reason: 'vlan.md: unreadable' }]);
+    expect(summary.changed).toBe(1);
+    expect(await dependencies.store.listDocumentIds({ namespace: 'acme__runbooks' })).toContain('vlan.md');
+  });
+
+  it('changes nothing in a dry run but reports what would change', async () => {
+    const { files, dependencies, run } = setup();
+    await run();
+    files.remove('vlan.md');
+    files.write('new.md', '# New\n\nA brand new runbook paragraph.');
+    const summary = await run({ dryRun: true });
+    expect(summary).toMatchObject({ dryRun: true, added: 1, deleted: 1, chunksIndexed: 1 });
+    expect(await dependencies.store.listDocumentIds({ namespace: 'acme__runbooks' })).toEqual(['bgp.md', 'haproxy.md', 'vlan.md']);
+  });
+
+  it('refuses to mix embedders and rebuilds with --full', async () => {
+    const { dependencies, run, files } = setup();
+    await run();
+    const other = { ...dependencies, embedder: createHashEmbeddingModel({ dimensions: 32 }) };
+    const again = () => indexCollection(other, { source: files.source, tenantId: 'acme', collection: 'runbooks' });
+    const error = await again().catch((caught: unknown) => caught);
+    expect(isBotError(error, 'index_embedder_mismatch')).toBe(true);
+    expect((error as Error).message).toMatch(/hash:hash-64-v1 \(64 dimensions\).*hash:hash-32-v1 \(32 dimensions\).*--full/);
+    const rebuilt = await indexCollection(other, { source: files.source, tenantId: 'acme', collection: 'runbooks', full: true });
+    expect(rebuilt).toMatchObject({ added: 3, chunksIndexed: 7 });
+    expect((await dependencies.catalogs.load('acme__runbooks'))?.embedder?.dimensions).toBe(32);
+  });
+
+  it('keeps corpus statistics per document for abstention and sparse encoding', async () => {
+    const { dependencies, run } = setup();
+    await run();
+    const catalog = await dependencies.catalogs.load('acme__runbooks');
+    expect(catalog?.documents['vlan.md']?.termChunkCounts.vlan).toBe(2);
+    expect(catalog?.documents['bgp.md']?.termChunkCounts.bgp).toBe(2);
+  });
+});
