@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { assertValidName } from '../../core/access/search-scope.js';
 import { BotError } from '../../core/bot-error.js';
-import { indexCollection, type IndexSummary } from '../../core/indexing/index-collection.js';
+import { indexCollection, type IndexProgress, type IndexSummary } from '../../core/indexing/index-collection.js';
 import { prefixDocumentIds } from '../../core/indexing/prefixed-source.js';
 import type { DocumentSource } from '../../core/ports/document-source.js';
 import { createDirectorySource } from '../../ingest/directory-source.js';
@@ -54,36 +54,55 @@ const describeSummary = (summary: IndexSummary): string[] => {
   return lines;
 };
 
-export const runIndexCommand = async (runtime: Runtime, options: IndexCommandOptions): Promise<number> => {
-  const started = performance.now();
+/** Indexes a directory as one collection, or each of its folders as a collection. */
+export const indexDirectory = async (
+  runtime: Runtime,
+  options: IndexCommandOptions & { onProgress?: (collection: string, progress: IndexProgress) => void },
+): Promise<IndexSummary[]> => {
   const plans = await planCollections(resolve(options.directory), options, runtime);
-  const showProgress = !options.json && process.stderr.isTTY;
   const summaries: IndexSummary[] = [];
   for (const plan of plans) {
-    const bar = showProgress
-      ? new cliProgress.SingleBar(
-          { format: `${plan.collection.padEnd(14)} [{bar}] {value}/{total} files`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
-    let barStarted = false;
-    const summary = await indexCollection(runtime, {
-      source: plan.source,
-      tenantId: options.tenant,
-      collection: plan.collection,
-      full: options.full ?? false,
-      dryRun: options.dryRun ?? false,
-      onProgress: ({ done, total }) => {
-        if (!bar) return;
-        if (!barStarted) bar.start(total, done);
-        barStarted = true;
-        bar.update(done);
-      },
-    });
-    bar?.stop();
-    summaries.push(summary);
-    if (!options.json) console.log(describeSummary(summary).join('\n'));
+    summaries.push(
+      await indexCollection(runtime, {
+        source: plan.source,
+        tenantId: options.tenant,
+        collection: plan.collection,
+        full: options.full ?? false,
+        dryRun: options.dryRun ?? false,
+        onProgress: (progress) => options.onProgress?.(plan.collection, progress),
+      }),
+    );
   }
+  return summaries;
+};
+
+/** A progress bar on the terminal, one per collection; nothing when output is piped or JSON. */
+const progressReporter = (enabled: boolean) => {
+  let bar: cliProgress.SingleBar | undefined;
+  let current: string | undefined;
+  return {
+    update(collection: string, { done, total }: IndexProgress) {
+      if (!enabled) return;
+      if (collection !== current) {
+        bar?.stop();
+        current = collection;
+        bar = new cliProgress.SingleBar(
+          { format: `${collection.padEnd(14)} [{bar}] {value}/{total} files`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, done);
+      }
+      bar?.update(done);
+    },
+    stop: () => bar?.stop(),
+  };
+};
+
+export const runIndexCommand = async (runtime: Runtime, options: IndexCommandOptions): Promise<number> => {
+  const started = performance.now();
+  const progress = progressReporter(!options.json && process.stderr.isTTY === true);
+  const summaries = await indexDirectory(runtime, { ...options, onProgress: progress.update }).finally(progress.stop);
+  if (!options.json) for (const summary of summaries) console.log(describeSummary(summary).join('\n'));
   const totals = Object.fromEntries(TOTAL_FIELDS.map((field) => [field, summaries.reduce((sum, summary) => sum + summary[field], 0)]));
   const seconds = Math.round(performance.now() - started) / 1000;
   if (options.json) {
