@@ -3,7 +3,8 @@ import { namespaceOf } from '../access/search-scope.js';
 import type { StoredChunk } from '../chunk.js';
 import type { ChunkDraft, DocumentParser, DocumentSource, SkippedFile, SourceEntry } from '../ports/document-source.js';
 import type { EmbeddingCache } from '../ports/embedding-cache.js';
-import { describeEmbedder, identityOf, type EmbeddingModel } from '../ports/embedding-model.js';
+import { identityOf, type EmbeddingModel } from '../ports/embedding-model.js';
+import { assertSameEmbedder } from './assert-same-embedder.js';
 import type { DocumentRecord, IndexCatalog, IndexCatalogStore } from '../ports/index-catalog-store.js';
 import type { VectorStore } from '../ports/vector-store.js';
 import { buildChunks, termStatistics } from './build-chunks.js';
@@ -68,19 +69,6 @@ const emptyCatalog = (namespace: string, dependencies: IndexDependencies): Index
   return catalog;
 };
 
-const assertSameEmbedder = (catalog: IndexCatalog, dependencies: IndexDependencies, collection: string) => {
-  const current = identityOf(dependencies.embedder);
-  const built = catalog.embedder;
-  const same = built?.provider === current?.provider && built?.modelId === current?.modelId && built?.dimensions === current?.dimensions;
-  if (!same) {
-    throw new BotError(
-      'index_embedder_mismatch',
-      `The index of collection "${collection}" was built with embeddings ${describeEmbedder(built)}, ` +
-        `but the configured embeddings are ${describeEmbedder(current)}. Re-index with --full to rebuild it.`,
-    );
-  }
-};
-
 /**
  * Reads one file and, unless its content hash is already indexed, parses it.
  * An unreadable file is a reported value, not a failed run.
@@ -109,7 +97,7 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
   const dryRun = options.dryRun ?? false;
   const namespace = namespaceOf(options.tenantId, collection);
   const previous = options.full ? undefined : await catalogs.load(namespace);
-  if (previous) assertSameEmbedder(previous, dependencies, collection);
+  if (previous) assertSameEmbedder(previous, embedder);
   const reparseAll = previous !== undefined && previous.parserVersion !== parser.version;
   const catalog = previous ? structuredClone(previous) : emptyCatalog(namespace, dependencies);
   catalog.parserVersion = parser.version;

@@ -2,6 +2,7 @@ import type { SearchScope } from '../access/search-scope.js';
 import type { EmbeddingModel } from '../ports/embedding-model.js';
 import type { IndexCatalog, IndexCatalogStore } from '../ports/index-catalog-store.js';
 import type { VectorStore } from '../ports/vector-store.js';
+import { assertSameEmbedder } from '../indexing/assert-same-embedder.js';
 import { mergeCorpusStats } from './corpus-stats.js';
 import { evidenceCoverage } from './evidence.js';
 import { capPerDocument, fuseScores, type FusedHit } from './fuse-scores.js';
@@ -34,6 +35,7 @@ export const retrieve = async (
   );
   const indexVersion = Math.max(0, ...catalogList.map((catalog) => catalog.version));
   if (catalogList.length === 0) return { ranking: [], evidence: 0, indexVersion };
+  for (const catalog of catalogList) assertSameEmbedder(catalog, embedder);
 
   const useDense = embedder !== undefined && settings.denseWeight > 0;
   const useLexical = !useDense || settings.denseWeight < 1;
