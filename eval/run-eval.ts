@@ -12,7 +12,7 @@ import { answerQuestion } from '../src/core/answering/answer-question.js';
 import { retrieve } from '../src/core/retrieval/retrieve.js';
 import { indexDirectory } from '../src/entry/commands/index-command.js';
 import { createRuntime, type Runtime } from '../src/entry/local-runtime.js';
-import { computeFigures, distinctDocuments, type EvalFigures, type EvalQuestion, type QuestionResult } from './eval-metrics.js';
+import { computeFigures, distinctDocuments, factsFound, type EvalFigures, type EvalQuestion, type QuestionResult } from './eval-metrics.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const flags = new Set(process.argv.slice(2));
@@ -86,7 +86,7 @@ const describeMisses = (name: string, results: (QuestionResult & { evidence: num
     if (question.answerable && !question.relevant.some((path) => top.includes(path))) problems.push(`not in top 5: ${question.relevant.join(', ')}; got ${top.slice(0, 3).join(', ')}`);
     if (question.answerable && outcome === 'no-answer') problems.push('wrongly refused');
     if (!question.answerable && outcome !== 'no-answer') problems.push('answered an unanswerable question');
-    const missingFacts = question.facts.filter((fact) => !text.toLowerCase().replace(/[`*_]/g, '').includes(fact.toLowerCase()));
+    const missingFacts = question.facts.filter((fact) => factsFound(text, [fact]) === 0);
     if (question.answerable && outcome !== 'no-answer' && missingFacts.length) problems.push(`missing facts: ${missingFacts.join(' | ')}`);
     if (problems.length) log(`[${name}] ${question.id} (evidence ${evidence.toFixed(2)}) "${question.question}": ${problems.join('; ')}`);
   }
