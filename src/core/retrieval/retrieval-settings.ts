@@ -9,8 +9,12 @@ export type RetrievalSettings = {
   denseWeight: number;
   /** Below this evidence coverage the bot says it could not find the answer. */
   minEvidence: number;
-  /** Passages whose terms count as evidence. */
-  evidencePassages: number;
+  /**
+   * Evidence is the question's weighted term coverage by the top passages, averaged over these
+   * depths: a couple of passages should answer it, and a wider view forgives a question whose
+   * answer spans sections.
+   */
+  evidenceDepths: number[];
 };
 
 export const DEFAULT_RETRIEVAL_SETTINGS: RetrievalSettings = {
@@ -18,6 +22,6 @@ export const DEFAULT_RETRIEVAL_SETTINGS: RetrievalSettings = {
   sources: 5,
   maxChunksPerDocument: 2,
   denseWeight: 0.2,
-  minEvidence: 0.5,
-  evidencePassages: 3,
+  minEvidence: 0.58,
+  evidenceDepths: [2, 5],
 };

@@ -7,6 +7,9 @@ import { mergeCorpusStats } from './corpus-stats.js';
 import { evidenceCoverage } from './evidence.js';
 import { capPerDocument, fuseScores, type FusedHit } from './fuse-scores.js';
 import { expandQuery } from './query-expansion.js';
+import { analyzeQuestion } from './question-terms.js';
+import { rescoreLexical } from './rescore-lexical.js';
+import { loadEnglishLexicon } from '../text/english-lexicon.js';
 import type { RetrievalSettings } from './retrieval-settings.js';
 
 export type RetrievalResult = {
@@ -36,6 +39,9 @@ export const retrieve = async (
   const indexVersion = Math.max(0, ...catalogList.map((catalog) => catalog.version));
   if (catalogList.length === 0) return { ranking: [], evidence: 0, indexVersion };
   for (const catalog of catalogList) assertSameEmbedder(catalog, embedder);
+  const stats = mergeCorpusStats(catalogList);
+  const questionTerms = analyzeQuestion(query, stats, await loadEnglishLexicon());
+  const corrections = questionTerms.flatMap((term) => (term.correction ? [term.correction] : []));
 
   const useDense = embedder !== undefined && settings.denseWeight > 0;
   const useLexical = !useDense || settings.denseWeight < 1;
@@ -44,17 +50,15 @@ export const retrieve = async (
     : undefined;
   const hits = await store.query({
     scope,
-    ...(useLexical ? { lexicalQuery: expandQuery(query) } : {}),
+    ...(useLexical ? { lexicalQuery: expandQuery(query, corrections) } : {}),
     ...(vector ? { vector } : {}),
     topK: settings.candidates,
     signal,
   });
-  const ranking = capPerDocument(fuseScores(hits, useDense ? settings.denseWeight : 0), settings.maxChunksPerDocument);
-  const stats = mergeCorpusStats(catalogList);
-  const evidence = evidenceCoverage(
-    query,
-    ranking.slice(0, settings.evidencePassages).map((hit) => hit.chunk),
-    stats,
-  );
+  const rescored = rescoreLexical(hits, questionTerms, stats);
+  const ranking = capPerDocument(fuseScores(rescored, useDense ? settings.denseWeight : 0), settings.maxChunksPerDocument);
+  const depths = settings.evidenceDepths.length ? settings.evidenceDepths : [1];
+  const evidence =
+    depths.reduce((sum, depth) => sum + evidenceCoverage(questionTerms, ranking.slice(0, depth).map((hit) => hit.chunk)), 0) / depths.length;
   return { ranking, evidence, indexVersion };
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terms, words } from './analyze.js';
+import { compounds, terms, words } from './analyze.js';
 
 describe('text analysis', () => {
   it('lowercases, normalizes and drops invisible and direction-override characters', () => {
@@ -11,6 +11,12 @@ describe('text analysis', () => {
   });
 
   it('keeps technical tokens, numbers and hyphenated parts', () => {
-    expect(terms('always-compare-med on AS64512 with maximum-prefix 2000')).toEqual(['alwai', 'compar', 'med', 'as64512', 'maximum', 'prefix', '2000']);
+    expect(terms('always-compare-med on AS64512 with maximum-prefix 2000')).toEqual([
+      'alwai', 'compar', 'med', 'as64512', 'maximum', 'prefix', '2000', 'alwayscomparem', 'maximumprefix',
+    ]);
+  });
+
+  it('joins hyphenated words so either spelling matches', () => {
+    expect(compounds('Join the Wi-Fi; on-call rota; a - b')).toEqual(['wifi', 'oncall']);
   });
 });

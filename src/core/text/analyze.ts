@@ -12,7 +12,8 @@ const STOPWORDS = new Set(
   shall might must may also via etc e.g eg ie i.e asap urgent quick quickly again actually basically
   often frequently usually normally typically generally supposed exactly correct correctly right properly proper
   best way ways thing things stuff something anything everything much many lot lots kind sort guys folks team
-  currently still already ever even maybe possible possibly really okay ok yes yeah`.split(/\s+/),
+  currently still already ever even maybe possible possibly really okay ok yes yeah wat wut ty afaik iirc imo
+  tbh btw fyi lol eod`.split(/\s+/),
 );
 
 const ZERO_WIDTH = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
@@ -36,13 +37,25 @@ export const stem = (word: string): string => {
   return stemmed;
 };
 
-/** Index terms: stems of the content words, in order, duplicates kept. */
+const HYPHENATED = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){1,3}/gu;
+
+/**
+ * Hyphenated words joined into one ("wi-fi" → "wifi", "on-call" → "oncall"), so either spelling
+ * finds the other; the parts are still indexed separately as well.
+ */
+export const compounds = (text: string): string[] =>
+  (text.normalize('NFKC').replace(ZERO_WIDTH, '').toLowerCase().match(HYPHENATED) ?? [])
+    .map((compound) => compound.replaceAll('-', ''))
+    .filter((joined) => joined.length <= 32);
+
+/** Index terms: stems of the content words in order (duplicates kept), then joined compounds. */
 export const terms = (text: string): string[] => {
   const result: string[] = [];
   for (const word of words(text)) {
     if (word.length > 64 || isStopword(word)) continue;
     result.push(stem(word));
   }
+  for (const joined of compounds(text)) result.push(stem(joined));
   return result;
 };
 

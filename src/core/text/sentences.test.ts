@@ -13,9 +13,21 @@ describe('splitUnits', () => {
       ['code', '```\necho "set server be/web1 state drain" | socat stdio /run/haproxy.sock\n```'],
       ['item', '- check show stat'],
       ['item', '- re-enable it'],
-      ['item', '| VLAN | Use |'],
-      ['item', '| 110 | voice |'],
+      ['header', '| VLAN | Use |'],
+      ['row', '| 110 | voice |'],
     ]);
     expect(units.map((unit) => unit.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(units[7]?.context).toBe('| VLAN | Use |');
+  });
+
+  it('gives every row its own table header, skipping separator rows', () => {
+    const units = splitUnits('| A | B |\n|---|---|\n| 1 | 2 |\n\ntext\n\n| C |\n| 3 |');
+    expect(units.map((unit) => [unit.kind, unit.text, unit.context])).toEqual([
+      ['header', '| A | B |', undefined],
+      ['row', '| 1 | 2 |', '| A | B |'],
+      ['prose', 'text', undefined],
+      ['header', '| C |', undefined],
+      ['row', '| 3 |', '| C |'],
+    ]);
   });
 });

@@ -1,5 +1,9 @@
-/** A quotable unit of a passage: a sentence of prose, or a whole code block, list item or table row. */
-export type TextUnit = { text: string; kind: 'prose' | 'code' | 'item'; index: number };
+/**
+ * A quotable unit of a passage: a sentence of prose, or a whole code block, list item or table row.
+ * A table row carries its table's header row as context: "| Redis | Platform SRE |" means little
+ * without "| System | Owner |".
+ */
+export type TextUnit = { text: string; kind: 'prose' | 'code' | 'item' | 'header' | 'row'; index: number; context?: string };
 
 const FENCE = /^(```|~~~)/;
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+/;
@@ -22,10 +26,14 @@ const splitSentences = (paragraph: string): string[] => {
 /** Splits passage text (markdown-ish) into units an extractive answer can quote whole. */
 export const splitUnits = (text: string): TextUnit[] => {
   const units: TextUnit[] = [];
-  const push = (unitText: string, kind: TextUnit['kind']) => {
+  const push = (unitText: string, kind: TextUnit['kind'], context?: string) => {
     const trimmed = unitText.trim();
-    if (trimmed) units.push({ text: trimmed, kind, index: units.length });
+    if (!trimmed) return;
+    const unit: TextUnit = { text: trimmed, kind, index: units.length };
+    if (context) unit.context = context;
+    units.push(unit);
   };
+  let header: string | undefined;
   const lines = text.split('\n');
   let paragraph: string[] = [];
   const flushParagraph = () => {
@@ -34,6 +42,7 @@ export const splitUnits = (text: string): TextUnit[] => {
   };
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? '';
+    if (!TABLE_ROW.test(line)) header = undefined;
     if (FENCE.test(line.trim())) {
       flushParagraph();
       const block = [line];
@@ -42,7 +51,17 @@ export const splitUnits = (text: string): TextUnit[] => {
         if (FENCE.test((lines[index] ?? '').trim())) break;
       }
       push(block.join('\n'), 'code');
-    } else if (LIST_ITEM.test(line) || TABLE_ROW.test(line)) {
+    } else if (TABLE_ROW.test(line)) {
+      flushParagraph();
+      // The first row of a run of table rows is its header (the loaders emit no separator rows).
+      if (header === undefined) {
+        header = line.trim();
+        push(line, 'header');
+      } else if (!/^\s*\|[\s:|-]+\|\s*$/.test(line)) {
+        push(line, 'row', header);
+      }
+      continue;
+    } else if (LIST_ITEM.test(line)) {
       flushParagraph();
       push(line, 'item');
     } else if (line.trim() === '') {

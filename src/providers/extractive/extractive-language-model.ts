@@ -11,9 +11,19 @@ const render = (units: ScoredUnit[]): string => {
   for (const source of order) {
     const group = (bySource.get(source) ?? []).sort((left, right) => left.index - right.index);
     const lines: string[] = [];
+    let header: string | undefined;
     for (const unit of group) {
-      if (unit.kind === 'code') lines.push(unit.text);
-      else lines.push(`${unit.text} [${source}]`);
+      if (unit.kind === 'code') {
+        lines.push(unit.text);
+      } else if (unit.kind === 'row') {
+        // Rows of one table share one header line.
+        if (unit.context && unit.context !== header) lines.push(unit.context);
+        header = unit.context;
+        lines.push(`${unit.text} [${source}]`);
+      } else {
+        header = undefined;
+        lines.push(`${unit.text} [${source}]`);
+      }
     }
     // A group of code alone still needs its citation.
     if (group.every((unit) => unit.kind === 'code')) lines.unshift(`From [${source}]:`);

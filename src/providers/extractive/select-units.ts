@@ -5,51 +5,67 @@ import { equivalentStems } from '../../core/retrieval/query-expansion.js';
 
 export type ScoredUnit = TextUnit & { source: number; score: number };
 
-const MAX_UNITS = 4;
-const MAX_CHARACTERS = 900;
+const MAX_UNITS = 5;
+const MAX_CHARACTERS = 1_000;
+/** Units scoring below this share of the best one dilute an answer more than they help it. */
+const RELATIVE_FLOOR = 0.35;
+/** A runner-up source is quoted too when its best unit is this close to the overall best. */
+const SECOND_SOURCE_SHARE = 0.6;
+const CONTEXT_SHARE = 0.5;
+const COMMAND_INTENT = /\b(cmd|command|commands|syntax|run|type|invoke|how (do|can|to)|which flag|what flag)\b/i;
 
 /** Question words as alternatives of stems: "k8s" is matched by "k8s" or "kubernetes". */
-const questionTerms = (question: string): string[][] =>
+const questionTerms = (question: string): string[][][] =>
   [...new Set(words(question).filter((word) => !isStopword(word)))].map(equivalentStems);
 
+const matches = (alternatives: string[][], present: Set<string>) =>
+  alternatives.some((alternative) => alternative.every((stemmed) => present.has(stemmed)));
+
 /**
- * Scores every sentence, code block and list item of the sources by the question terms it
- * contains (rarer across the sources weighs more), scaled by its source's retrieval score.
+ * Scores every sentence, code block, list item and table row of the sources by the question terms
+ * it contains (rarer across the sources weighs more), scaled by its source's retrieval score.
+ * Table rows are matched together with their header; header rows alone are never quoted.
  */
 export const scoreUnits = (question: string, sources: NumberedSource[]): ScoredUnit[] => {
   const wanted = questionTerms(question);
-  const perSource = sources.map((source) => ({ source, units: splitUnits(source.text) }));
+  const wantsCommand = COMMAND_INTENT.test(question);
   const sourceTerms = sources.map((source) => termSet(`${source.section} ${source.text}`));
-  const weightOf = (alternatives: string[]) => {
-    const containing = sourceTerms.filter((set) => alternatives.some((stem) => set.has(stem))).length;
+  const weights = wanted.map((alternatives) => {
+    const containing = sourceTerms.filter((set) => matches(alternatives, set)).length;
     return 1 + Math.log((sources.length + 1) / (containing + 0.5));
-  };
-  const weights = wanted.map(weightOf);
+  });
   const topScore = Math.max(...sources.map((source) => source.score), Number.EPSILON);
   const scored: ScoredUnit[] = [];
-  for (const { source, units } of perSource) {
+  for (const source of sources) {
     const prior = 0.4 + 0.6 * (source.score / topScore);
-    for (const unit of units) {
-      const unitTerms = termSet(unit.text);
+    // A sentence of a section about Redis is about Redis: its title and section count, at half weight.
+    const contextTerms = termSet(`${source.title} ${source.section}`);
+    for (const unit of splitUnits(source.text)) {
+      if (unit.kind === 'header') continue;
+      const unitTerms = termSet(unit.context ? `${unit.context} ${unit.text}` : unit.text);
       let overlap = 0;
       wanted.forEach((alternatives, index) => {
-        if (alternatives.some((stem) => unitTerms.has(stem))) overlap += weights[index] ?? 0;
+        if (matches(alternatives, unitTerms)) overlap += weights[index] ?? 0;
+        else if (matches(alternatives, contextTerms)) overlap += (weights[index] ?? 0) * CONTEXT_SHARE;
       });
       if (overlap === 0) continue;
       // Mild length normalization: a long unit should not win merely by containing more words.
       const lengthPenalty = 1 + 0.15 * Math.log(1 + unitTerms.size);
-      scored.push({ ...unit, source: source.n, score: (overlap / lengthPenalty) * prior });
+      const intent = wantsCommand && unit.kind === 'code' ? 1.3 : 1;
+      scored.push({ ...unit, source: source.n, score: (overlap / lengthPenalty) * prior * intent });
     }
   }
   return scored.sort((left, right) => right.score - left.score);
 };
 
 /**
- * Picks the best units within a length budget, keeping a sentence that introduces a code
- * block or list ("Run:") together with what follows it.
+ * Picks the best units within a length budget: the best of the top source and, when it is nearly
+ * as good, of a second source; a sentence that introduces a code block or list ("Run:") stays
+ * with what follows it.
  */
 export const selectUnits = (question: string, sources: NumberedSource[]): ScoredUnit[] => {
   const ranked = scoreUnits(question, sources);
+  const best = ranked[0]?.score ?? 0;
   const unitsBySource = new Map(sources.map((source) => [source.n, splitUnits(source.text)]));
   const chosen = new Map<string, ScoredUnit>();
   let characters = 0;
@@ -58,19 +74,21 @@ export const selectUnits = (question: string, sources: NumberedSource[]): Scored
     if (chosen.has(key)) return;
     chosen.set(key, unit);
     characters += unit.text.length;
-  };
-  const best = ranked[0]?.score ?? 0;
-  for (const unit of ranked) {
-    if (chosen.size >= MAX_UNITS || characters >= MAX_CHARACTERS) break;
-    // Weak matches dilute an answer more than they help it.
-    if (unit.score < best * 0.35) break;
-    if (characters + unit.text.length > MAX_CHARACTERS * 1.5 && chosen.size > 0) continue;
-    add(unit);
     const siblings = unitsBySource.get(unit.source) ?? [];
     const next = siblings[unit.index + 1];
     const previous = siblings[unit.index - 1];
-    if (unit.text.endsWith(':') && next && next.kind !== 'prose') add({ ...next, source: unit.source, score: unit.score });
+    if (unit.text.endsWith(':') && next && (next.kind === 'code' || next.kind === 'item')) add({ ...next, source: unit.source, score: unit.score });
     if (unit.kind === 'code' && previous?.text.endsWith(':')) add({ ...previous, source: unit.source, score: unit.score });
+  };
+  const first = ranked[0];
+  if (first) add(first);
+  const runnerUp = ranked.find((unit) => unit.source !== first?.source);
+  if (runnerUp && runnerUp.score >= best * SECOND_SOURCE_SHARE) add(runnerUp);
+  for (const unit of ranked) {
+    if (chosen.size >= MAX_UNITS || characters >= MAX_CHARACTERS) break;
+    if (unit.score < best * RELATIVE_FLOOR) break;
+    if (characters + unit.text.length > MAX_CHARACTERS * 1.5) continue;
+    add(unit);
   }
   return [...chosen.values()];
 };

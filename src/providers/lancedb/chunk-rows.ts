@@ -1,5 +1,6 @@
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
 import { searchableText, type Chunk, type StoredChunk } from '../../core/chunk.js';
+import { compounds } from '../../core/text/analyze.js';
 
 /** One LanceDB row per chunk; `searchText` (title and headings first) carries the BM25 index. */
 export type ChunkRow = {
@@ -43,6 +44,15 @@ export const chunkSchema = (dimensions: number | undefined): Schema => {
   return new Schema(fields);
 };
 
+/**
+ * What BM25 indexes: the title once more (a crude field boost: a passage of the document named after
+ * the question's subject should win), headings and text, and hyphenated words joined ("wifi").
+ */
+const searchTextOf = (chunk: StoredChunk): string => {
+  const text = searchableText(chunk);
+  return `${chunk.title}\n${text}\n${compounds(text).join(' ')}`;
+};
+
 export const toRow = (chunk: StoredChunk): ChunkRow => {
   const row: ChunkRow = {
     id: chunk.id,
@@ -53,7 +63,7 @@ export const toRow = (chunk: StoredChunk): ChunkRow => {
     anchor: chunk.anchor ?? null,
     url: chunk.url ?? null,
     text: chunk.text,
-    searchText: searchableText(chunk),
+    searchText: searchTextOf(chunk),
     contentHash: chunk.contentHash,
     updatedAt: chunk.updatedAt,
     ordinal: chunk.ordinal,
