@@ -5,7 +5,11 @@ import { DEFAULT_RETRIEVAL_SETTINGS, type RetrievalSettings } from '../core/retr
 const optionalNumber = (minimum: number, maximum: number) =>
   z.preprocess(
     (value) => (value === undefined || value === '' ? undefined : Number(value)),
-    z.number({ error: 'must be a number' }).min(minimum).max(maximum).optional(),
+    z
+      .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) })
+      .min(minimum, `must be between ${minimum} and ${maximum}`)
+      .max(maximum, `must be between ${minimum} and ${maximum}`)
+      .optional(),
   );
 
 /** Every environment variable the bot reads, with its default; the README's table mirrors it. */

@@ -38,17 +38,26 @@ export const scoreUnits = (question: string, sources: NumberedSource[]): ScoredU
   const scored: ScoredUnit[] = [];
   for (const source of sources) {
     const prior = 0.4 + 0.6 * (source.score / topScore);
-    // A sentence of a section about Redis is about Redis: its title and section count, at half weight.
+    // A sentence of a section about Redis is about Redis: its title and section count, at a discount.
     const contextTerms = termSet(`${source.title} ${source.section}`);
     for (const unit of splitUnits(source.text)) {
       if (unit.kind === 'header') continue;
-      const unitTerms = termSet(unit.context ? `${unit.context} ${unit.text}` : unit.text);
+      const ownTerms = termSet(unit.text);
+      const headerTerms = unit.context ? termSet(unit.context) : new Set<string>();
       let overlap = 0;
+      let ownMatches = 0;
       wanted.forEach((alternatives, index) => {
-        if (matches(alternatives, unitTerms)) overlap += weights[index] ?? 0;
-        else if (matches(alternatives, contextTerms)) overlap += (weights[index] ?? 0) * CONTEXT_SHARE;
+        const weight = weights[index] ?? 0;
+        if (matches(alternatives, ownTerms)) {
+          overlap += weight;
+          ownMatches++;
+        } else if (matches(alternatives, headerTerms) || matches(alternatives, contextTerms)) {
+          overlap += weight * CONTEXT_SHARE;
+        }
       });
-      if (overlap === 0) continue;
+      // Context (a table header, the section title) only strengthens a unit that matches by itself.
+      if (ownMatches === 0) continue;
+      const unitTerms = ownTerms;
       // Mild length normalization: a long unit should not win merely by containing more words.
       const lengthPenalty = 1 + 0.15 * Math.log(1 + unitTerms.size);
       const intent = wantsCommand && unit.kind === 'code' ? 1.3 : 1;
