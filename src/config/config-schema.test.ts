@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       embeddings: 'none',
       defaultTenant: 'default',
       retrieval: { ...DEFAULT_RETRIEVAL_SETTINGS, denseWeight: 0 },
+      auditLogFile: '.ragbot/audit.jsonl',
     });
   });
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { BotError } from '../core/bot-error.js';
 import { DEFAULT_RETRIEVAL_SETTINGS, type RetrievalSettings } from '../core/retrieval/retrieval-settings.js';
@@ -19,6 +20,9 @@ export const environmentSchema = z.object({
   RAGBOT_TENANT: z.string().min(1).default('default'),
   RAGBOT_DENSE_WEIGHT: optionalNumber(0, 1),
   RAGBOT_MIN_EVIDENCE: optionalNumber(0, 1),
+  RAGBOT_POLICY: z.string().min(1).optional(),
+  RAGBOT_MEMBERSHIP_FILE: z.string().min(1).optional(),
+  RAGBOT_AUDIT_LOG: z.string().min(1).optional(),
 });
 
 export type Embeddings = z.infer<typeof environmentSchema>['RAGBOT_EMBEDDINGS'];
@@ -28,6 +32,11 @@ export type Config = {
   embeddings: Embeddings;
   defaultTenant: string;
   retrieval: RetrievalSettings;
+  /** The access policy file; without one, the local tenant's collections are open to its users. */
+  policyFile?: string;
+  /** Memberships from a YAML fixture, for local use without a chat platform. */
+  membershipFile?: string;
+  auditLogFile: string;
 };
 
 // Calibrated on eval/ (npm run eval): lexical carries technical text; these embedders only nudge it.
@@ -41,7 +50,7 @@ export const loadConfig = (environment: Record<string, string | undefined> = pro
     throw new BotError('config_invalid', `Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const values = parsed.data;
-  return {
+  const config: Config = {
     dataDirectory: values.RAGBOT_DATA_DIR,
     embeddings: values.RAGBOT_EMBEDDINGS,
     defaultTenant: values.RAGBOT_TENANT,
@@ -50,5 +59,9 @@ export const loadConfig = (environment: Record<string, string | undefined> = pro
       denseWeight: values.RAGBOT_DENSE_WEIGHT ?? DENSE_WEIGHTS[values.RAGBOT_EMBEDDINGS],
       minEvidence: values.RAGBOT_MIN_EVIDENCE ?? DEFAULT_RETRIEVAL_SETTINGS.minEvidence,
     },
+    auditLogFile: values.RAGBOT_AUDIT_LOG ?? join(values.RAGBOT_DATA_DIR, 'audit.jsonl'),
   };
+  if (values.RAGBOT_POLICY) config.policyFile = values.RAGBOT_POLICY;
+  if (values.RAGBOT_MEMBERSHIP_FILE) config.membershipFile = values.RAGBOT_MEMBERSHIP_FILE;
+  return config;
 };

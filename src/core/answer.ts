@@ -36,6 +36,8 @@ export type Answer = {
   degradedReason?: string;
   /** Problems worth a flag, e.g. a generated answer that cites nothing. */
   warnings?: string[];
+  /** Things the reader should know about how the answer was made (e.g. a narrowed scope). */
+  notices?: string[];
   provider: string;
   cached: boolean;
   timings: { retrieveMs: number; generateMs: number; totalMs: number };

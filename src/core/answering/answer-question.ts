@@ -44,13 +44,13 @@ const toCitation = (hit: FusedHit, n: number): Citation => {
 
 export const NO_ANSWER_TEXT = "I couldn't find this in the documents available here.";
 
-const refusalText: Record<RefusalReason, string> = {
+export const refusalText: Record<RefusalReason, string> = {
   'empty-question': 'Ask me a question about your documentation, for example: how do I drain a load balancer backend?',
   'question-too-long': `That question is too long: please keep it under ${MAX_QUESTION_CHARACTERS} characters.`,
   'unknown-tenant': 'This workspace is not set up for ragbot yet: ask an administrator to add it to the policy.',
-  'no-collections': 'No document collection is available to this channel.',
+  'no-collections': 'No document collection is open to everyone who can read this conversation, so I cannot answer here.',
   'external-channel': 'I do not answer in channels shared with other organizations.',
-  'membership-unavailable': 'I could not check your channel memberships, so I can only search the documents open to everyone.',
+  'membership-unavailable': 'I could not check channel memberships right now, and no documents are open to everyone here: please try again shortly.',
 };
 
 /** The answer-question use case: validate, retrieve within the scope, abstain or answer with citations. */

@@ -1,15 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { createSearchScope, parseNamespace } from '../../core/access/search-scope.js';
 import { answerQuestion } from '../../core/answering/answer-question.js';
+import { askQuestion } from '../../core/answering/ask-question.js';
 import { BotError } from '../../core/bot-error.js';
 import { MAX_QUESTION_CHARACTERS, type Question } from '../../core/question.js';
 import type { Runtime } from '../local-runtime.js';
+import { cliIdentity } from './cli-identity.js';
 import { answerJson, formatAnswer } from './format-answer.js';
 
-export type AskCommandOptions = { question: string; collections?: string[]; tenant: string; json?: boolean };
+export type AskCommandOptions = {
+  question: string;
+  collections?: string[];
+  tenant: string;
+  user?: string;
+  channel?: string;
+  json?: boolean;
+};
 
-/** The local operator's scope: the named collections, or every collection indexed for the tenant. */
-const resolveLocalScope = async (runtime: Runtime, options: AskCommandOptions) => {
+/** Without a policy the CLI is the local operator: the named collections, or every one indexed. */
+const operatorScope = async (runtime: Runtime, options: AskCommandOptions) => {
   const indexed = (await runtime.catalogs.listNamespaces())
     .map(parseNamespace)
     .filter((parsed) => parsed?.tenantId === options.tenant)
@@ -34,7 +43,6 @@ export const runAskCommand = async (runtime: Runtime, options: AskCommandOptions
   if (text.length > MAX_QUESTION_CHARACTERS) {
     throw new BotError('question_invalid', `The question has ${text.length} characters; the limit is ${MAX_QUESTION_CHARACTERS}.`);
   }
-  const scope = await resolveLocalScope(runtime, options);
   const question: Question = {
     id: randomUUID(),
     platform: 'cli',
@@ -46,7 +54,18 @@ export const runAskCommand = async (runtime: Runtime, options: AskCommandOptions
     history: [],
     receivedAt: new Date(),
   };
-  const answer = await answerQuestion({ ...runtime, settings: runtime.config.retrieval }, { question, scope });
+  const dependencies = { ...runtime, settings: runtime.config.retrieval };
+  let answer;
+  if (runtime.policy) {
+    // Under a policy the CLI asks as a user in a channel; the access rules decide the scope.
+    if (options.collections?.length) throw new BotError('input_invalid', 'With a policy, the scope comes from the access rules: drop --collection.');
+    const identity = await cliIdentity(runtime, options);
+    question.user = { id: identity.userId };
+    question.channel = identity.channel;
+    answer = await askQuestion({ ...dependencies, policy: runtime.policy }, { question });
+  } else {
+    answer = await answerQuestion(dependencies, { question, scope: await operatorScope(runtime, options) });
+  }
   console.log(options.json ? JSON.stringify(answerJson(answer)) : formatAnswer(answer));
   return 0;
 };

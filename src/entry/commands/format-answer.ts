@@ -16,6 +16,7 @@ export const formatAnswer = (answer: Answer, now = new Date()): string => {
     lines.push('');
   }
   if (answer.outcome === 'degraded' && answer.degradedReason) lines.push(`Degraded: ${answer.degradedReason}`);
+  for (const notice of answer.notices ?? []) lines.push(`Note: ${notice}`);
   lines.push(`Searched: ${answer.scope.join(', ') || 'nothing'} · ${answer.outcome} by ${answer.provider} in ${Math.round(answer.timings.totalMs)} ms`);
   return lines.join('\n');
 };
@@ -24,5 +25,8 @@ export const formatAnswer = (answer: Answer, now = new Date()): string => {
 export const answerJson = (answer: Answer) => ({
   outcome: answer.outcome,
   text: answer.text,
+  scope: answer.scope,
+  ...(answer.refusal ? { refusal: answer.refusal } : {}),
+  ...(answer.notices ? { notices: answer.notices } : {}),
   citations: answer.citations.map(({ n, title, section, path, collection, score }) => ({ n, title, section, path, collection, score })),
 });

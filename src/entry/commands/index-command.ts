@@ -8,11 +8,17 @@ import { prefixDocumentIds } from '../../core/indexing/prefixed-source.js';
 import type { DocumentSource } from '../../core/ports/document-source.js';
 import { createDirectorySource } from '../../ingest/directory-source.js';
 import type { Runtime } from '../local-runtime.js';
+import type { AccessPolicy } from '../../core/access/access-policy.js';
+import { authorizeAdminAction } from '../../core/access/authorize-admin.js';
+import { cliIdentity } from './cli-identity.js';
 
 export type IndexCommandOptions = {
-  directory: string;
+  /** Optional under a policy: the collections' sources come from the policy file. */
+  directory?: string;
   collection?: string;
   tenant: string;
+  user?: string;
+  channel?: string;
   full?: boolean;
   dryRun?: boolean;
   json?: boolean;
@@ -21,14 +27,18 @@ export type IndexCommandOptions = {
 
 const TOTAL_FIELDS = ['scanned', 'added', 'changed', 'deleted', 'unchanged', 'chunksIndexed', 'chunksEmbedded'] as const;
 
+type Plan = { collection: string; source: DocumentSource };
+
+const sourceFor = (runtime: Runtime, options: IndexCommandOptions, directory: string): DocumentSource =>
+  createDirectorySource({ root: directory, ignore: options.ignore ?? [], supported: (path) => runtime.parser.canParse(path) });
+
 /** Without --collection, each top-level folder of the directory is a collection named after it. */
-const planCollections = async (root: string, options: IndexCommandOptions, runtime: Runtime) => {
+const planDirectory = async (runtime: Runtime, options: IndexCommandOptions & { directory: string }): Promise<Plan[]> => {
+  const root = resolve(options.directory);
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new BotError('source_missing', `Directory "${options.directory}" does not exist or is not a directory.`);
-  const sourceFor = (directory: string) =>
-    createDirectorySource({ root: directory, ignore: options.ignore ?? [], supported: (path) => runtime.parser.canParse(path) });
   if (options.collection) {
-    return [{ collection: assertValidName('collection', options.collection), source: sourceFor(root) as DocumentSource }];
+    return [{ collection: assertValidName('collection', options.collection), source: sourceFor(runtime, options, root) }];
   }
   const folders = (await readdir(root, { withFileTypes: true }))
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
@@ -39,8 +49,46 @@ const planCollections = async (root: string, options: IndexCommandOptions, runti
   }
   return folders.map((folder) => ({
     collection: assertValidName('collection', folder),
-    source: prefixDocumentIds(sourceFor(join(root, folder)), folder),
+    source: prefixDocumentIds(sourceFor(runtime, options, join(root, folder)), folder),
   }));
+};
+
+/** Under a policy: only the tenant's collections, from the directory given or their policy sources. */
+const planPolicy = async (runtime: Runtime, policy: AccessPolicy, options: IndexCommandOptions): Promise<Plan[]> => {
+  const tenant = policy.tenants.get(options.tenant);
+  if (!tenant) throw new BotError('input_invalid', `Tenant "${options.tenant}" is not in the policy (${[...policy.tenants.keys()].join(', ')}).`);
+  const defined = [...tenant.collections.keys()];
+  const check = (collection: string) => {
+    if (!tenant.collections.has(collection)) {
+      throw new BotError('collection_unknown', `Collection "${collection}" is not defined for tenant ${tenant.id} in the policy (defined: ${defined.join(', ')}).`);
+    }
+  };
+  if (options.directory) {
+    const plans = await planDirectory(runtime, { ...options, directory: options.directory });
+    plans.forEach((plan) => check(plan.collection));
+    return plans;
+  }
+  const wanted = options.collection ? [options.collection] : defined;
+  return wanted.map((collection) => {
+    check(collection);
+    const source = tenant.collections.get(collection)?.source;
+    if (!source) throw new BotError('source_missing', `Collection "${collection}" has no source in the policy: pass the directory to index.`);
+    return { collection, source: sourceFor(runtime, options, source) };
+  });
+};
+
+const planCollections = async (runtime: Runtime, options: IndexCommandOptions): Promise<Plan[]> => {
+  if (runtime.policy) {
+    const { userId, channel } = await cliIdentity(runtime, { ...options, channel: options.channel ?? 'dm' });
+    const allowed = await authorizeAdminAction(
+      { ...runtime, policy: runtime.policy },
+      { tenantId: options.tenant, userId, channelId: channel.id, action: 'reindex', details: { collection: options.collection ?? 'all', full: options.full ?? false, dryRun: options.dryRun ?? false } },
+    );
+    if (!allowed) throw new BotError('access_denied', `${userId} is not an admin of tenant ${options.tenant}: only admins may index.`);
+    return planPolicy(runtime, runtime.policy, options);
+  }
+  if (!options.directory) throw new BotError('input_invalid', 'Pass the directory to index (or set RAGBOT_POLICY, whose collections name their sources).');
+  return planDirectory(runtime, { ...options, directory: options.directory });
 };
 
 const describeSummary = (summary: IndexSummary): string[] => {
@@ -59,7 +107,7 @@ export const indexDirectory = async (
   runtime: Runtime,
   options: IndexCommandOptions & { onProgress?: (collection: string, progress: IndexProgress) => void },
 ): Promise<IndexSummary[]> => {
-  const plans = await planCollections(resolve(options.directory), options, runtime);
+  const plans = await planCollections(runtime, options);
   const summaries: IndexSummary[] = [];
   for (const plan of plans) {
     summaries.push(
