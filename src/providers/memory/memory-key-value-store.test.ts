@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runKeyValueStoreContract } from '../../../test/contracts/key-value-store-contract.js';
 import { createMemoryKeyValueStore } from './memory-key-value-store.js';
 
 describe('the memory key-value store', () => {
@@ -30,3 +31,5 @@ describe('the memory key-value store', () => {
     expect(await store.get('b')).toBeUndefined();
   });
 });
+
+runKeyValueStoreContract('memory', async () => ({ store: createMemoryKeyValueStore() }));

@@ -40,5 +40,22 @@ export const createMemoryKeyValueStore = (options: { maxEntries?: number; now?: 
     async delete(key) {
       entries.delete(key);
     },
+    async deleteIfEquals(key, value) {
+      if (live(key)?.value !== value) return false;
+      entries.delete(key);
+      return true;
+    },
+    async takeToken(key, bucket) {
+      const at = now();
+      const state = live(key);
+      const [storedTokens, storedAt] = state ? (JSON.parse(state.value) as [number, number]) : [bucket.capacity, at];
+      const tokens = Math.min(bucket.capacity, storedTokens + ((at - storedAt) / 1000) * bucket.refillPerSecond);
+      const allowed = tokens >= 1;
+      const left = allowed ? tokens - 1 : tokens;
+      // A full bucket needs no entry; keep it only as long as refilling takes.
+      const ttlMs = Math.ceil(((bucket.capacity - left) / bucket.refillPerSecond) * 1000) + 1_000;
+      put(key, JSON.stringify([left, at]), ttlMs);
+      return { allowed, retryAfterMs: allowed ? 0 : Math.ceil(((1 - left) / bucket.refillPerSecond) * 1000) };
+    },
   };
 };

@@ -1,0 +1,53 @@
+import { isBotError } from '../core/bot-error.js';
+import type { KeyValueStore } from '../core/ports/key-value-store.js';
+import type { DependencyPolicy } from './dependency-policy.js';
+
+const UNAVAILABLE = ['state_unavailable', 'circuit_open', 'timeout'] as const;
+const unavailable = (error: unknown) => UNAVAILABLE.some((code) => isBotError(error, code));
+
+/**
+ * Redis when it answers, process memory when it does not (design §8): the bot keeps answering
+ * through a Redis outage, and says so through `onModeChange` (a metric). While degraded, state is
+ * per process, so two replicas may both answer one redelivered event: the price of staying up.
+ */
+export const createFallbackKeyValueStore = (options: {
+  primary: KeyValueStore;
+  fallback: KeyValueStore;
+  policy: DependencyPolicy;
+  onModeChange?: (mode: 'primary' | 'fallback', reason?: string) => void;
+}): KeyValueStore & { readonly mode: 'primary' | 'fallback' } => {
+  const { primary, fallback, policy } = options;
+  let mode: 'primary' | 'fallback' = 'primary';
+  const switchTo = (next: typeof mode, reason?: string) => {
+    if (mode === next) return;
+    mode = next;
+    options.onModeChange?.(next, reason);
+  };
+  const run = async <T>(call: (store: KeyValueStore) => Promise<T>): Promise<T> => {
+    try {
+      const result = await policy.execute(() => call(primary));
+      switchTo('primary');
+      return result;
+    } catch (error) {
+      if (!unavailable(error)) throw error;
+      switchTo('fallback', error instanceof Error ? error.message : String(error));
+      return call(fallback);
+    }
+  };
+  return {
+    provider: `${primary.provider}+${fallback.provider}`,
+    get mode() {
+      return mode;
+    },
+    get: (key) => run((store) => store.get(key)),
+    set: (key, value, setOptions) => run((store) => store.set(key, value, setOptions)),
+    setIfAbsent: (key, value, setOptions) => run((store) => store.setIfAbsent(key, value, setOptions)),
+    delete: (key) => run((store) => store.delete(key)),
+    deleteIfEquals: (key, value) => run((store) => store.deleteIfEquals(key, value)),
+    takeToken: (key, bucket) => run((store) => store.takeToken(key, bucket)),
+    close: async () => {
+      await primary.close?.();
+      await fallback.close?.();
+    },
+  };
+};
