@@ -102,3 +102,30 @@ describe('answerQuestion', () => {
     expect(answer.warnings).toEqual(['The answer cites no source.']);
   });
 });
+
+describe('the answer cache', () => {
+  it('serves a repeated question from the cache, keyed on scope and index version', async () => {
+    const { createMemoryKeyValueStore } = await import('../../providers/memory/memory-key-value-store.js');
+    const store = createMemoryVectorStore();
+    const catalogs = createMemoryIndexCatalogStore();
+    const shared = { store, catalogs, parser: paragraphParser, embeddingCache: createMemoryEmbeddingCache() };
+    const files = createInMemorySource({ 'runbooks/haproxy.md': '# HAProxy drain\n\nTo drain a backend server run set server state drain.' });
+    await indexCollection(shared, { source: files.source, tenantId: 'acme', collection: 'runbooks' });
+    let generated = 0;
+    const counting: LanguageModel = { ...createExtractiveLanguageModel(), generate: async (options) => (generated++, createExtractiveLanguageModel().generate(options)) };
+    const dependencies = { store, catalogs, languageModels: [counting], settings: DEFAULT_RETRIEVAL_SETTINGS, answerCache: { state: createMemoryKeyValueStore(), ttlMs: 60_000 } };
+    const ask = (text: string) => answerQuestion(dependencies, { question: question(text), scope: createSearchScope('acme', ['runbooks']) });
+
+    const first = await ask('How do I drain a backend server?');
+    const second = await ask('how do i drain a backend server');
+    expect([first.cached, second.cached]).toEqual([false, true]);
+    expect(second.text).toBe(first.text);
+    expect(generated).toBe(1);
+
+    files.write('runbooks/haproxy.md', '# HAProxy drain\n\nTo drain a backend server use the acme-drain tool.');
+    await indexCollection(shared, { source: files.source, tenantId: 'acme', collection: 'runbooks' });
+    const afterReindex = await ask('how do I drain a backend server?');
+    expect(afterReindex.cached).toBe(false);
+    expect(afterReindex.text).toContain('acme-drain');
+  });
+});

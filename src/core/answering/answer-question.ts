@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { SearchScope } from '../access/search-scope.js';
+import { scopeKey, type SearchScope } from '../access/search-scope.js';
+import { sha256 } from '../indexing/hash.js';
+import type { KeyValueStore } from '../ports/key-value-store.js';
 import type { Answer, Citation, RefusalReason } from '../answer.js';
 import { describeError } from '../bot-error.js';
 import { sectionOf } from '../chunk.js';
@@ -16,6 +18,8 @@ export type AnswerDependencies = RetrievalDependencies & {
   /** In failover order; the last is normally the extractive answerer, which needs no network. */
   languageModels: LanguageModel[];
   settings: RetrievalSettings;
+  /** Answers keyed by (tenant, scope, normalized question, index version); a reindex invalidates them. */
+  answerCache?: { state: KeyValueStore; ttlMs: number };
 };
 
 const SNIPPET_CHARACTERS = 240;
@@ -76,9 +80,43 @@ export const answerQuestion = async (
     };
   }
 
-  const retrieval = await retrieve(dependencies, {
-    scope, query: standaloneQuery(question), settings: dependencies.settings, signal,
-  });
+  const query = standaloneQuery(question);
+  const cacheKey = dependencies.answerCache ? await answerCacheKey(dependencies, scope, query) : undefined;
+  if (cacheKey && dependencies.answerCache) {
+    const hit = await dependencies.answerCache.state.get(cacheKey).catch(() => undefined);
+    if (hit) {
+      const cached = JSON.parse(hit) as Pick<Answer, 'outcome' | 'text' | 'citations' | 'provider'>;
+      return { ...base, ...cached, cached: true, timings: { retrieveMs: 0, generateMs: 0, totalMs: performance.now() - started } };
+    }
+  }
+  const answer = await answerFromRetrieval(dependencies, { question, scope, query, base, started, signal });
+  if (cacheKey && dependencies.answerCache && (answer.outcome === 'answered' || answer.outcome === 'no-answer') && !answer.warnings) {
+    const { outcome, text, citations, provider } = answer;
+    await dependencies.answerCache.state
+      .set(cacheKey, JSON.stringify({ outcome, text, citations, provider }), { ttlMs: dependencies.answerCache.ttlMs })
+      .catch(() => undefined);
+  }
+  return answer;
+};
+
+const normalizeQuestion = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').replace(/[?!.\s]+$/, '').trim();
+
+const answerCacheKey = async (dependencies: AnswerDependencies, scope: SearchScope, query: string) => {
+  const catalogs = await Promise.all(scope.namespaces.map((namespace) => dependencies.catalogs.load(namespace)));
+  const version = catalogs.map((catalog) => catalog?.version ?? 0).join('.');
+  return `answer:${scopeKey(scope)}:${version}:${sha256(normalizeQuestion(query))}`;
+};
+
+type AnswerBase = { id: string; questionId: string; scope: string[]; cached: boolean };
+
+/** Retrieval, abstention and generation with failover: the uncached path. */
+const answerFromRetrieval = async (
+  dependencies: AnswerDependencies,
+  options: { question: Question; scope: SearchScope; query: string; base: AnswerBase; started: number; signal?: AbortSignal },
+): Promise<Answer> => {
+  const { question, scope, query, base, started, signal } = options;
+  const text = question.text.trim();
+  const retrieval = await retrieve(dependencies, { scope, query, settings: dependencies.settings, signal });
   const retrieveMs = performance.now() - started;
   const top = retrieval.ranking.slice(0, dependencies.settings.sources);
   if (top.length === 0 || retrieval.evidence < dependencies.settings.minEvidence) {
