@@ -9,6 +9,12 @@ export type ChunkFilter = {
 export type NamespaceStats = { namespace: string; chunkCount: number };
 
 /**
+ * A lexical query term as the core weighs it (a stem, with IDF tempered by how everyday the word
+ * is). Stores without a full-text engine of their own (Pinecone) search with these as a sparse vector.
+ */
+export type WeightedTerm = { term: string; weight: number };
+
+/**
  * Where chunks live. Writes address one namespace; queries take a resolved scope,
  * so no code path can search a namespace the access rules did not grant.
  */
@@ -22,6 +28,8 @@ export type VectorStore = {
   query(options: {
     scope: SearchScope;
     lexicalQuery?: string;
+    /** The same query, analyzed; present whenever `lexicalQuery` is. */
+    lexicalTerms?: WeightedTerm[];
     vector?: number[];
     topK: number;
     filter?: ChunkFilter;

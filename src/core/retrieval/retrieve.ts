@@ -1,13 +1,13 @@
 import type { SearchScope } from '../access/search-scope.js';
 import type { EmbeddingModel } from '../ports/embedding-model.js';
 import type { IndexCatalog, IndexCatalogStore } from '../ports/index-catalog-store.js';
-import type { VectorStore } from '../ports/vector-store.js';
+import type { VectorStore, WeightedTerm } from '../ports/vector-store.js';
 import { assertSameEmbedder } from '../indexing/assert-same-embedder.js';
 import { mergeCorpusStats } from './corpus-stats.js';
 import { evidenceCoverage } from './evidence.js';
 import { capPerDocument, fuseScores, type FusedHit } from './fuse-scores.js';
 import { expandQuery } from './query-expansion.js';
-import { analyzeQuestion } from './question-terms.js';
+import { analyzeQuestion, type QuestionTerm } from './question-terms.js';
 import { rescoreLexical } from './rescore-lexical.js';
 import { loadEnglishLexicon } from '../text/english-lexicon.js';
 import type { RetrievalSettings } from './retrieval-settings.js';
@@ -25,6 +25,15 @@ export type RetrievalDependencies = {
   store: VectorStore;
   catalogs: IndexCatalogStore;
   embedder?: EmbeddingModel;
+};
+
+/** Every stem a question term may appear as, with the term's weight (the heaviest wins). */
+const weightedTerms = (questionTerms: QuestionTerm[]): WeightedTerm[] => {
+  const weights = new Map<string, number>();
+  for (const term of questionTerms) {
+    for (const stemmed of term.alternatives.flat()) weights.set(stemmed, Math.max(weights.get(stemmed) ?? 0, term.weight));
+  }
+  return [...weights].map(([stemmed, weight]) => ({ term: stemmed, weight }));
 };
 
 export const retrieve = async (
@@ -50,7 +59,7 @@ export const retrieve = async (
     : undefined;
   const hits = await store.query({
     scope,
-    ...(useLexical ? { lexicalQuery: expandQuery(query, corrections) } : {}),
+    ...(useLexical ? { lexicalQuery: expandQuery(query, corrections), lexicalTerms: weightedTerms(questionTerms) } : {}),
     ...(vector ? { vector } : {}),
     topK: settings.candidates,
     signal,
