@@ -11,7 +11,7 @@ import { createSearchScope, parseNamespace } from '../src/core/access/search-sco
 import { answerQuestion } from '../src/core/answering/answer-question.js';
 import { retrieve } from '../src/core/retrieval/retrieve.js';
 import { indexDirectory } from '../src/entry/commands/index-command.js';
-import { createRuntime, type Runtime } from '../src/entry/local-runtime.js';
+import { createRuntime, type Runtime } from '../src/entry/runtime.js';
 import { computeFigures, distinctDocuments, factsFound, type EvalFigures, type EvalQuestion, type QuestionResult } from './eval-metrics.js';
 
 const root = new URL('..', import.meta.url).pathname;

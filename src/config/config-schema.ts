@@ -1,31 +1,10 @@
 import { join } from 'node:path';
-import { z } from 'zod';
 import { BotError } from '../core/bot-error.js';
 import { DEFAULT_RETRIEVAL_SETTINGS, type RetrievalSettings } from '../core/retrieval/retrieval-settings.js';
+import { crossCheck, environmentSchema, type Environment } from './environment-schema.js';
 
-const optionalNumber = (minimum: number, maximum: number) =>
-  z.preprocess(
-    (value) => (value === undefined || value === '' ? undefined : Number(value)),
-    z
-      .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) })
-      .min(minimum, `must be between ${minimum} and ${maximum}`)
-      .max(maximum, `must be between ${minimum} and ${maximum}`)
-      .optional(),
-  );
-
-/** Every environment variable the bot reads, with its default; the README's table mirrors it. */
-export const environmentSchema = z.object({
-  RAGBOT_DATA_DIR: z.string().min(1).default('./.ragbot'),
-  RAGBOT_EMBEDDINGS: z.enum(['none', 'hash', 'use-lite'], { error: 'must be one of none, hash, use-lite' }).default('none'),
-  RAGBOT_TENANT: z.string().min(1).default('default'),
-  RAGBOT_DENSE_WEIGHT: optionalNumber(0, 1),
-  RAGBOT_MIN_EVIDENCE: optionalNumber(0, 1),
-  RAGBOT_POLICY: z.string().min(1).optional(),
-  RAGBOT_MEMBERSHIP_FILE: z.string().min(1).optional(),
-  RAGBOT_AUDIT_LOG: z.string().min(1).optional(),
-});
-
-export type Embeddings = z.infer<typeof environmentSchema>['RAGBOT_EMBEDDINGS'];
+export type Embeddings = Environment['RAGBOT_EMBEDDINGS'];
+export type LanguageModelName = 'openai' | 'anthropic' | 'extractive';
 
 export type Config = {
   dataDirectory: string;
@@ -37,16 +16,34 @@ export type Config = {
   /** Memberships from a YAML fixture, for local use without a chat platform. */
   membershipFile?: string;
   auditLogFile: string;
+  vectorStore: { kind: 'lancedb' } | { kind: 'pinecone'; apiKey: string; index: string; host?: string; controllerHost?: string };
+  openai: { apiKey?: string; baseURL?: string; embeddingModel: string; embeddingDimensions?: number; chatModel: string };
+  anthropic: { apiKey?: string; baseURL?: string; model: string };
+  /** Answerers in failover order; the extractive answerer is always last. */
+  languageModels: LanguageModelName[];
+  redisUrl?: string;
 };
 
-// Calibrated on eval/ (npm run eval): lexical carries technical text; these embedders only nudge it.
-const DENSE_WEIGHTS: Record<Embeddings, number> = { none: 0, hash: 0.1, 'use-lite': 0.1 };
+// Calibrated on eval/ (npm run eval): lexical carries technical text; offline embedders only nudge it,
+// OpenAI embeddings are semantic enough to weigh more.
+const DENSE_WEIGHTS: Record<Embeddings, number> = { none: 0, hash: 0.1, 'use-lite': 0.1, openai: 0.3 };
+
+/** Without RAGBOT_LLM_ORDER: every provider with a key, OpenAI first, then the extractive answerer. */
+const languageModelOrder = (environment: Environment): LanguageModelName[] => {
+  const configured = environment.RAGBOT_LLM_ORDER ?? [
+    ...(environment.OPENAI_API_KEY ? (['openai'] as const) : []),
+    ...(environment.ANTHROPIC_API_KEY ? (['anthropic'] as const) : []),
+  ];
+  return [...new Set([...configured.filter((name) => name !== 'extractive'), 'extractive' as const])];
+};
 
 /** Parses the environment once at start-up; every problem is reported at once, by variable name. */
 export const loadConfig = (environment: Record<string, string | undefined> = process.env): Config => {
   const parsed = environmentSchema.safeParse(environment);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.success
+    ? crossCheck(parsed.data)
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (!parsed.success || problems.length > 0) {
     throw new BotError('config_invalid', `Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const values = parsed.data;
@@ -60,8 +57,29 @@ export const loadConfig = (environment: Record<string, string | undefined> = pro
       minEvidence: values.RAGBOT_MIN_EVIDENCE ?? DEFAULT_RETRIEVAL_SETTINGS.minEvidence,
     },
     auditLogFile: values.RAGBOT_AUDIT_LOG ?? join(values.RAGBOT_DATA_DIR, 'audit.jsonl'),
+    vectorStore:
+      values.RAGBOT_VECTOR_STORE === 'pinecone'
+        ? {
+            kind: 'pinecone', apiKey: values.PINECONE_API_KEY ?? '', index: values.PINECONE_INDEX ?? 'ragbot',
+            ...(values.PINECONE_HOST ? { host: values.PINECONE_HOST } : {}),
+            ...(values.PINECONE_CONTROLLER_HOST ? { controllerHost: values.PINECONE_CONTROLLER_HOST } : {}),
+          }
+        : { kind: 'lancedb' },
+    openai: {
+      embeddingModel: values.RAGBOT_EMBEDDING_MODEL, chatModel: values.RAGBOT_CHAT_MODEL,
+      ...(values.OPENAI_API_KEY ? { apiKey: values.OPENAI_API_KEY } : {}),
+      ...(values.OPENAI_BASE_URL ? { baseURL: values.OPENAI_BASE_URL } : {}),
+      ...(values.RAGBOT_EMBEDDING_DIMENSIONS ? { embeddingDimensions: values.RAGBOT_EMBEDDING_DIMENSIONS } : {}),
+    },
+    anthropic: {
+      model: values.RAGBOT_ANTHROPIC_MODEL,
+      ...(values.ANTHROPIC_API_KEY ? { apiKey: values.ANTHROPIC_API_KEY } : {}),
+      ...(values.ANTHROPIC_BASE_URL ? { baseURL: values.ANTHROPIC_BASE_URL } : {}),
+    },
+    languageModels: languageModelOrder(values),
   };
   if (values.RAGBOT_POLICY) config.policyFile = values.RAGBOT_POLICY;
   if (values.RAGBOT_MEMBERSHIP_FILE) config.membershipFile = values.RAGBOT_MEMBERSHIP_FILE;
+  if (values.REDIS_URL) config.redisUrl = values.REDIS_URL;
   return config;
 };

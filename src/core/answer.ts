@@ -39,6 +39,8 @@ export type Answer = {
   /** Things the reader should know about how the answer was made (e.g. a narrowed scope). */
   notices?: string[];
   provider: string;
+  /** Tokens the language model used, when one was called. */
+  usage?: { inputTokens: number; outputTokens: number };
   cached: boolean;
   timings: { retrieveMs: number; generateMs: number; totalMs: number };
 };

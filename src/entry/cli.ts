@@ -5,7 +5,7 @@ import { isBotError } from '../core/bot-error.js';
 import { runAccessExplainCommand } from './commands/access-command.js';
 import { runAskCommand } from './commands/ask-command.js';
 import { runIndexCommand } from './commands/index-command.js';
-import { createRuntime, type Runtime } from './local-runtime.js';
+import { createRuntime, type Runtime } from './runtime.js';
 
 type IndexFlags = {
   collection?: string; tenant?: string; full?: boolean; dryRun?: boolean; ignore?: string[]; json?: boolean; user?: string; channel?: string;

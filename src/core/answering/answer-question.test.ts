@@ -129,3 +129,21 @@ describe('the answer cache', () => {
     expect(afterReindex.text).toContain('acme-drain');
   });
 });
+
+describe('when search is down', () => {
+  it('says search is unavailable and cites nothing, instead of answering from anything else', async () => {
+    const { BotError } = await import('../bot-error.js');
+    const store = createMemoryVectorStore();
+    const catalogs = createMemoryIndexCatalogStore();
+    const files = createInMemorySource({ 'runbooks/a.md': '# A\n\nDrain a server with state drain.' });
+    await indexCollection({ store, catalogs, parser: paragraphParser, embeddingCache: createMemoryEmbeddingCache() }, { source: files.source, tenantId: 'acme', collection: 'runbooks' });
+    const down = { ...store, query: async () => { throw new BotError('circuit_open', 'vectorstore is failing'); } };
+    const answer = await answerQuestion(
+      { store: down, catalogs, languageModels: [createExtractiveLanguageModel()], settings: DEFAULT_RETRIEVAL_SETTINGS },
+      { question: question('how do I drain a server?'), scope: createSearchScope('acme', ['runbooks']) },
+    );
+    expect(answer).toMatchObject({ outcome: 'degraded', citations: [] });
+    expect(answer.text).toMatch(/Search is unavailable right now/);
+    expect(answer.degradedReason).toContain('vectorstore is failing');
+  });
+});

@@ -3,7 +3,7 @@ import { scopeKey, type SearchScope } from '../access/search-scope.js';
 import { sha256 } from '../indexing/hash.js';
 import type { KeyValueStore } from '../ports/key-value-store.js';
 import type { Answer, Citation, RefusalReason } from '../answer.js';
-import { describeError } from '../bot-error.js';
+import { describeError, isBotError, type BotErrorCode } from '../bot-error.js';
 import { sectionOf } from '../chunk.js';
 import type { LanguageModel, NumberedSource } from '../ports/language-model.js';
 import { MAX_QUESTION_CHARACTERS, type Question } from '../question.js';
@@ -47,6 +47,10 @@ const toCitation = (hit: FusedHit, n: number): Citation => {
 };
 
 export const NO_ANSWER_TEXT = "I couldn't find this in the documents available here.";
+export const SEARCH_UNAVAILABLE_TEXT = 'Search is unavailable right now, so I cannot answer from the documents. Please try again in a few minutes.';
+
+/** Failures of the search path that mean "try later", as opposed to a misconfigured index. */
+const SEARCH_OUTAGES = new Set<BotErrorCode>(['vector_store_unavailable', 'circuit_open', 'timeout', 'provider_call_failed', 'state_unavailable']);
 
 export const refusalText: Record<RefusalReason, string> = {
   'empty-question': 'Ask me a question about your documentation, for example: how do I drain a load balancer backend?',
@@ -116,7 +120,17 @@ const answerFromRetrieval = async (
 ): Promise<Answer> => {
   const { question, scope, query, base, started, signal } = options;
   const text = question.text.trim();
-  const retrieval = await retrieve(dependencies, { scope, query, settings: dependencies.settings, signal });
+  let retrieval;
+  try {
+    retrieval = await retrieve(dependencies, { scope, query, settings: dependencies.settings, signal });
+  } catch (error) {
+    if (!isBotError(error) || !SEARCH_OUTAGES.has(error.code)) throw error;
+    // Search is down: say so, never answer from anything else.
+    return {
+      ...base, outcome: 'degraded', degradedReason: `search unavailable: ${error.message}`, text: SEARCH_UNAVAILABLE_TEXT,
+      citations: [], provider: 'none', timings: { retrieveMs: performance.now() - started, generateMs: 0, totalMs: performance.now() - started },
+    };
+  }
   const retrieveMs = performance.now() - started;
   const top = retrieval.ranking.slice(0, dependencies.settings.sources);
   if (top.length === 0 || retrieval.evidence < dependencies.settings.minEvidence) {
@@ -133,6 +147,13 @@ const answerFromRetrieval = async (
   for (const model of dependencies.languageModels) {
     try {
       const generated = await model.generate({ question: text, history: question.history, sources, signal });
+      if (generated.noAnswer) {
+        return {
+          ...base, outcome: 'no-answer', text: NO_ANSWER_TEXT, citations: [], provider: `${model.provider}:${model.modelId}`,
+          ...(generated.usage ? { usage: generated.usage } : {}),
+          timings: { retrieveMs, generateMs: performance.now() - started - retrieveMs, totalMs: performance.now() - started },
+        };
+      }
       const checked = checkCitationMarkers(makeChatSafe(generated.text), sources.length);
       const citations = checked.cited.map((original, index) => toCitation(top[original - 1] as FusedHit, index + 1));
       const generateMs = performance.now() - started - retrieveMs;
@@ -145,6 +166,7 @@ const answerFromRetrieval = async (
         timings: { retrieveMs, generateMs, totalMs: performance.now() - started },
       };
       if (failures.length > 0) answer.degradedReason = failures.join('; ');
+      if (generated.usage) answer.usage = generated.usage;
       if (citations.length === 0) answer.warnings = ['The answer cites no source.'];
       return answer;
     } catch (error) {

@@ -16,5 +16,10 @@ export type LanguageModel = {
     history: { role: 'user' | 'assistant'; text: string }[];
     sources: NumberedSource[];
     signal?: AbortSignal;
-  }): Promise<{ text: string; usage?: { inputTokens: number; outputTokens: number } }>;
+  }): Promise<{
+    text: string;
+    usage?: { inputTokens: number; outputTokens: number };
+    /** The model said the sources do not answer the question. */
+    noAnswer?: boolean;
+  }>;
 };

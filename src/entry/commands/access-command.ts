@@ -1,6 +1,6 @@
 import { resolveAccess, isAdmin } from '../../core/access/resolve-access.js';
 import { BotError } from '../../core/bot-error.js';
-import type { Runtime } from '../local-runtime.js';
+import type { Runtime } from '../runtime.js';
 import { cliIdentity, type IdentityOptions } from './cli-identity.js';
 
 /** `ragbot access explain`: the roles, the scope and the reason for each, as the bot would resolve them. */

@@ -4,7 +4,7 @@ import { answerQuestion } from '../../core/answering/answer-question.js';
 import { askQuestion } from '../../core/answering/ask-question.js';
 import { BotError } from '../../core/bot-error.js';
 import { MAX_QUESTION_CHARACTERS, type Question } from '../../core/question.js';
-import type { Runtime } from '../local-runtime.js';
+import type { Runtime } from '../runtime.js';
 import { cliIdentity } from './cli-identity.js';
 import { answerJson, formatAnswer } from './format-answer.js';
 

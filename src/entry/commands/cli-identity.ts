@@ -1,6 +1,6 @@
 import { BotError } from '../../core/bot-error.js';
 import type { ChannelInfo } from '../../core/ports/membership-directory.js';
-import type { Runtime } from '../local-runtime.js';
+import type { Runtime } from '../runtime.js';
 
 export type IdentityOptions = { tenant: string; user?: string; channel?: string };
 

@@ -7,7 +7,7 @@ import { indexCollection, type IndexProgress, type IndexSummary } from '../../co
 import { prefixDocumentIds } from '../../core/indexing/prefixed-source.js';
 import type { DocumentSource } from '../../core/ports/document-source.js';
 import { createDirectorySource } from '../../ingest/directory-source.js';
-import type { Runtime } from '../local-runtime.js';
+import type { Runtime } from '../runtime.js';
 import type { AccessPolicy } from '../../core/access/access-policy.js';
 import { authorizeAdminAction } from '../../core/access/authorize-admin.js';
 import { cliIdentity } from './cli-identity.js';

@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import type { Config } from '../config/config-schema.js';
+import type { EmbeddingModel } from '../core/ports/embedding-model.js';
+import type { LanguageModel } from '../core/ports/language-model.js';
+import type { VectorStore } from '../core/ports/vector-store.js';
+import { createAnthropicClient, createAnthropicLanguageModel } from '../providers/anthropic/anthropic-language-model.js';
+import { createHashEmbeddingModel } from '../providers/embeddings/hash-embedding-model.js';
+import { createUseLiteEmbeddingModel } from '../providers/embeddings/use-lite-embedding-model.js';
+import { createExtractiveLanguageModel } from '../providers/extractive/extractive-language-model.js';
+import { createLanceDbVectorStore } from '../providers/lancedb/lancedb-vector-store.js';
+import { createOpenAIEmbeddingModel } from '../providers/openai/openai-embedding-model.js';
+import { createOpenAIClient, createOpenAILanguageModel } from '../providers/openai/openai-language-model.js';
+import { createPineconeVectorStore } from '../providers/pinecone/pinecone-vector-store.js';
+import { createDependencyPolicy, type ResilienceEvents } from '../resilience/dependency-policy.js';
+import { guardEmbeddingModel, guardLanguageModel, guardVectorStore } from '../resilience/guard-ports.js';
+import { POLICY_SETTINGS } from '../resilience/policy-settings.js';
+import type { StateStores } from './state-stores.js';
+
+// A self-hosted OpenAI-compatible server may need no key; the SDK insists on one.
+const UNUSED_KEY = 'unused';
+
+const openAIClient = (config: Config, fetchOverride?: typeof fetch) =>
+  createOpenAIClient({
+    apiKey: config.openai.apiKey ?? UNUSED_KEY,
+    ...(config.openai.baseURL ? { baseURL: config.openai.baseURL } : {}),
+    ...(fetchOverride ? { fetch: fetchOverride } : {}),
+  });
+
+const createEmbedder = (config: Config, events: ResilienceEvents, fetchOverride?: typeof fetch): EmbeddingModel | undefined => {
+  switch (config.embeddings) {
+    case 'none':
+      return undefined;
+    case 'hash':
+      return createHashEmbeddingModel();
+    case 'use-lite':
+      return createUseLiteEmbeddingModel();
+    case 'openai': {
+      const model = createOpenAIEmbeddingModel(openAIClient(config, fetchOverride), {
+        modelId: config.openai.embeddingModel,
+        ...(config.openai.embeddingDimensions ? { dimensions: config.openai.embeddingDimensions } : {}),
+      });
+      return guardEmbeddingModel(model, createDependencyPolicy('embeddings', POLICY_SETTINGS.embeddings, events));
+    }
+  }
+};
+
+const createLanguageModels = (config: Config, events: ResilienceEvents, fetchOverride?: typeof fetch): LanguageModel[] =>
+  config.languageModels.map((name) => {
+    switch (name) {
+      case 'openai':
+        return guardLanguageModel(
+          createOpenAILanguageModel(openAIClient(config, fetchOverride), config.openai.chatModel),
+          createDependencyPolicy('llm:openai', POLICY_SETTINGS['llm:openai'], events),
+        );
+      case 'anthropic':
+        return guardLanguageModel(
+          createAnthropicLanguageModel(
+            createAnthropicClient({
+              apiKey: config.anthropic.apiKey ?? UNUSED_KEY,
+              ...(config.anthropic.baseURL ? { baseURL: config.anthropic.baseURL } : {}),
+              ...(fetchOverride ? { fetch: fetchOverride } : {}),
+            }),
+            config.anthropic.model,
+          ),
+          createDependencyPolicy('llm:anthropic', POLICY_SETTINGS['llm:anthropic'], events),
+        );
+      case 'extractive':
+        return createExtractiveLanguageModel();
+    }
+  });
+
+/** The vector store, embeddings and answerers, each outside call behind its dependency's policy. */
+export const createBackends = async (
+  config: Config,
+  dataDirectory: string,
+  _state: StateStores,
+  options: { events?: ResilienceEvents; fetch?: typeof fetch } = {},
+): Promise<{ store: VectorStore; embedder?: EmbeddingModel; languageModels: LanguageModel[] }> => {
+  const events = options.events ?? {};
+  const store =
+    config.vectorStore.kind === 'pinecone'
+      ? guardVectorStore(
+          createPineconeVectorStore({
+            apiKey: config.vectorStore.apiKey,
+            indexName: config.vectorStore.index,
+            ...(config.vectorStore.host ? { host: config.vectorStore.host } : {}),
+            ...(config.vectorStore.controllerHost ? { controllerHostUrl: config.vectorStore.controllerHost } : {}),
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+          }),
+          createDependencyPolicy('vectorstore', POLICY_SETTINGS.vectorstore, events),
+        )
+      : await createLanceDbVectorStore({ directory: join(dataDirectory, 'lancedb') });
+  const embedder = createEmbedder(config, events, options.fetch);
+  return { store, languageModels: createLanguageModels(config, events, options.fetch), ...(embedder ? { embedder } : {}) };
+};

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import type { Config } from '../config/config-schema.js';
+import type { EmbeddingCache } from '../core/ports/embedding-cache.js';
+import type { FeedbackStore } from '../core/ports/feedback-store.js';
+import type { IndexCatalogStore } from '../core/ports/index-catalog-store.js';
+import type { KeyValueStore } from '../core/ports/key-value-store.js';
+import { createFileEmbeddingCache } from '../providers/local/file-embedding-cache.js';
+import { createFileIndexCatalogStore } from '../providers/local/file-index-catalog-store.js';
+import { createMemoryFeedbackStore } from '../providers/memory/memory-feedback-store.js';
+import { createMemoryKeyValueStore } from '../providers/memory/memory-key-value-store.js';
+import { createRedisEmbeddingCache } from '../providers/redis/redis-embedding-cache.js';
+import { createRedisFeedbackStore } from '../providers/redis/redis-feedback-store.js';
+import { createRedisIndexCatalogStore } from '../providers/redis/redis-index-catalog-store.js';
+import { createRedisKeyValueStore } from '../providers/redis/redis-key-value-store.js';
+import { createDependencyPolicy, type ResilienceEvents } from '../resilience/dependency-policy.js';
+import { createFallbackKeyValueStore } from '../resilience/fallback-key-value-store.js';
+import { POLICY_SETTINGS } from '../resilience/policy-settings.js';
+
+export type StateStores = {
+  state: KeyValueStore;
+  feedback: FeedbackStore;
+  catalogs: IndexCatalogStore;
+  embeddingCache: EmbeddingCache;
+  close(): Promise<void>;
+};
+
+/**
+ * Without REDIS_URL: memory plus files under the data directory. With it: Redis for everything
+ * replicas must share, memory when Redis is down. Catalogs stay on disk with the embedded store,
+ * and move to Redis with Pinecone, where every replica indexes into one shared index.
+ */
+export const createStateStores = async (
+  config: Config,
+  dataDirectory: string,
+  events: ResilienceEvents & { onStateMode?: (mode: 'primary' | 'fallback') => void } = {},
+): Promise<StateStores> => {
+  const memory = createMemoryKeyValueStore();
+  const fileCatalogs = createFileIndexCatalogStore({ directory: join(dataDirectory, 'catalogs') });
+  const fileEmbeddings = createFileEmbeddingCache({ directory: join(dataDirectory, 'embeddings') });
+  if (!config.redisUrl) {
+    return { state: memory, feedback: createMemoryFeedbackStore(), catalogs: fileCatalogs, embeddingCache: fileEmbeddings, close: async () => undefined };
+  }
+  const redis = await createRedisKeyValueStore({ url: config.redisUrl });
+  const state = createFallbackKeyValueStore({
+    primary: redis,
+    fallback: memory,
+    policy: createDependencyPolicy('redis', POLICY_SETTINGS.redis, events),
+    onModeChange: (mode) => events.onStateMode?.(mode),
+  });
+  return {
+    state,
+    feedback: createRedisFeedbackStore(redis.client),
+    catalogs: config.vectorStore.kind === 'pinecone' ? createRedisIndexCatalogStore(redis.client) : fileCatalogs,
+    embeddingCache: createRedisEmbeddingCache(redis.client),
+    close: () => state.close?.() ?? Promise.resolve(),
+  };
+};

@@ -1,0 +1,70 @@
+import type { Redis } from 'ioredis';
+import { BotError, describeError } from '../../core/bot-error.js';
+import type { EmbeddingCache } from '../../core/ports/embedding-cache.js';
+
+/** Keys per MGET and commands per pipeline: bounded round trips for large indexing runs. */
+const BATCH = 500;
+const DEFAULT_TTL_DAYS = 90;
+
+const keyOf = (modelId: string, textHash: string) => `embedding:${modelId}:${textHash}`;
+
+/** float32 little-endian, base64: a quarter of the JSON size, and exactly what the model's float32 output holds. */
+export const encodeVector = (vector: number[]): string => {
+  const bytes = Buffer.alloc(vector.length * 4);
+  vector.forEach((value, position) => bytes.writeFloatLE(value, position * 4));
+  return bytes.toString('base64');
+};
+
+/** Undefined for a value that is not whole float32s (written by something else, or damaged). */
+export const decodeVector = (value: string): number[] | undefined => {
+  const bytes = Buffer.from(value, 'base64');
+  // Node decodes base64 leniently (skipping what is not base64): only a canonical encoding counts.
+  if (bytes.length === 0 || bytes.length % 4 !== 0 || bytes.toString('base64') !== value) return undefined;
+  const vector = new Array<number>(bytes.length / 4);
+  for (let position = 0; position < vector.length; position++) vector[position] = bytes.readFloatLE(position * 4);
+  return vector;
+};
+
+/**
+ * Embeddings shared by every replica and indexing run: `embedding:<modelId>:<textHash>` holds the
+ * vector as base64 float32s, expiring `ttlDays` (default 90) after it was last written.
+ */
+export const createRedisEmbeddingCache = (client: Redis, options: { ttlDays?: number } = {}): EmbeddingCache => {
+  const ttlSeconds = Math.max(1, Math.round((options.ttlDays ?? DEFAULT_TTL_DAYS) * 24 * 3600));
+  const run = async <T>(command: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw new BotError('state_unavailable', `Redis ${command} failed: ${describeError(error)}`, { cause: error, retryable: true });
+    }
+  };
+
+  return {
+    getMany: (modelId, textHashes) =>
+      run('MGET', async () => {
+        const found = new Map<string, number[]>();
+        const unique = [...new Set(textHashes)];
+        for (let start = 0; start < unique.length; start += BATCH) {
+          const hashes = unique.slice(start, start + BATCH);
+          const values = await client.mget(hashes.map((hash) => keyOf(modelId, hash)));
+          hashes.forEach((hash, position) => {
+            const value = values[position];
+            const vector = value ? decodeVector(value) : undefined;
+            if (vector) found.set(hash, vector);
+          });
+        }
+        return found;
+      }),
+    setMany: (modelId, entries) =>
+      run('SET (pipeline)', async () => {
+        const all = [...entries];
+        for (let start = 0; start < all.length; start += BATCH) {
+          const pipeline = client.pipeline();
+          for (const [hash, vector] of all.slice(start, start + BATCH)) pipeline.set(keyOf(modelId, hash), encodeVector(vector), 'EX', ttlSeconds);
+          const results = await pipeline.exec();
+          const failed = results?.find(([error]) => error);
+          if (failed?.[0]) throw failed[0];
+        }
+      }),
+  };
+};
