@@ -80,4 +80,12 @@ describe('the policy file', () => {
     expect(second).toContain('unknown collection "faqs"');
     expect(second).toContain('channel "#inc-**" has "**"');
   });
+
+  it('keeps channel entries in file order, numeric ids included', () => {
+    const policy = parsePolicy(
+      'tenants:\n  T1:\n    collections: { faq: }\n    roles: { everyone: { collections: [faq] } }\n    channels:\n      "#*": { allowExternal: true }\n      "12345": { allowExternal: false }\n',
+      'policy.yaml',
+    );
+    expect(policy.tenants.get('T1')?.channels.map((entry) => entry.pattern.source)).toEqual(['#*', '12345']);
+  });
 });

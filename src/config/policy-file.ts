@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import type { AccessPolicy, TenantPolicy } from '../core/access/access-policy.js';
 import { channelPatternProblem, compileChannelPattern } from '../core/access/channel-pattern.js';
@@ -57,7 +57,16 @@ const semanticProblems = (file: PolicyFile): string[] => {
   return problems;
 };
 
-const toPolicy = (file: PolicyFile, baseDirectory: string): AccessPolicy => {
+/**
+ * Channel entries in file order. JavaScript objects put integer-like keys ("12345") first, which
+ * would reorder "later entries override earlier ones"; the YAML document keeps the written order.
+ */
+const channelKeysInFileOrder = (document: Document, tenantId: string): string[] => {
+  const node = document.getIn(['tenants', tenantId, 'channels'], true);
+  return isMap(node) ? node.items.map((item) => String(isScalar(item.key) ? item.key.value : item.key)) : [];
+};
+
+const toPolicy = (file: PolicyFile, baseDirectory: string, document: Document): AccessPolicy => {
   const tenants = new Map<string, TenantPolicy>();
   for (const [id, tenant] of Object.entries(file.tenants)) {
     tenants.set(id, {
@@ -69,7 +78,9 @@ const toPolicy = (file: PolicyFile, baseDirectory: string): AccessPolicy => {
         name, collections: role.collections, channels: (role.channels ?? []).map(compileChannelPattern),
       })),
       admins: { users: tenant.admins.users, channels: tenant.admins.channels.map(compileChannelPattern) },
-      channels: Object.entries(tenant.channels).map(([pattern, behaviour]) => ({ pattern: compileChannelPattern(pattern), ...behaviour })),
+      channels: channelKeysInFileOrder(document, id)
+        .filter((pattern) => tenant.channels[pattern] !== undefined)
+        .map((pattern) => ({ pattern: compileChannelPattern(pattern), ...tenant.channels[pattern] })),
     });
   }
   return { tenants };
@@ -98,7 +109,7 @@ export const parsePolicy = (text: string, file: string): AccessPolicy => {
   const valid = parsed.data as PolicyFile;
   const problems = semanticProblems(valid);
   if (problems.length > 0) fail(problems);
-  return toPolicy(valid, dirname(file));
+  return toPolicy(valid, dirname(file), document);
 };
 
 export const loadPolicyFile = async (file: string): Promise<AccessPolicy> => {

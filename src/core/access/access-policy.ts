@@ -22,6 +22,24 @@ export type TenantPolicy = {
 /** The validated policy file: who may read which collections, per tenant. */
 export type AccessPolicy = { tenants: Map<string, TenantPolicy> };
 
+/**
+ * Whether an external channel may get answers when its name is unknown (the lookup failed): only if
+ * every outcome the name patterns could produce allows it. Name patterns cannot match an unknown
+ * name, so without this a later "#ext-*: allowExternal: false" would be skipped: failing open.
+ */
+export const externalAllowedWithoutName = (tenant: TenantPolicy, channel: { id: string }): boolean => {
+  let possible = new Set([false]);
+  for (const entry of tenant.channels) {
+    if (entry.allowExternal === undefined) continue;
+    if (!entry.pattern.source.startsWith('#')) {
+      if (entry.pattern.test(channel)) possible = new Set([entry.allowExternal]);
+    } else {
+      possible.add(entry.allowExternal);
+    }
+  }
+  return !possible.has(false);
+};
+
 /** Behaviour of one channel: later entries of the policy override earlier ones, key by key. */
 export const channelBehaviour = (tenant: TenantPolicy, channel: { id: string; name?: string }) => {
   const behaviour = { followThreads: false, allowExternal: false };

@@ -414,16 +414,11 @@ describe('isAdmin and authorizeAdminAction, rule 6', () => {
   });
 });
 
-describe('known bugs (found by test/access-properties.test.ts, property d)', () => {
+describe('external channels when the channel name cannot be read (found by property d)', () => {
   /*
-   * BUG: an external channel the policy refuses by name is answered when the membership directory
-   * fails. resolve-access.ts takes the channel's name from membership.channelInfo (channelWithName);
-   * when that lookup fails the name is unknown, so channelBehaviour() skips name-pattern entries, and
-   * a "deny" written as a later name pattern no longer overrides an earlier "allow" by id. The
-   * channel is then answered (from the collections open to everyone) although with the directory
-   * working it is refused: a membership failure widens access, against rule 5 (fail closed).
-   * Minimised from the property's counterexample: role without channels → standards; channels
-   * C01: {allowExternal: true}, "#eN*": {allowExternal: false}; C01 named "eN", external.
+   * Regression: the name comes from membership.channelInfo; when that lookup fails, name patterns
+   * cannot match, so a later "#ext-blocked-*: deny" used to be skipped and an earlier allow by id
+   * won: a membership failure widened access. Unknown names now allow only if every outcome allows.
    */
   it('does not answer in an external channel when the directory fails if it refuses it when the directory works', async () => {
     const policyText = `

@@ -1,7 +1,7 @@
 import type { RefusalReason } from '../answer.js';
 import { describeError } from '../bot-error.js';
 import type { MembershipDirectory } from '../ports/membership-directory.js';
-import { channelBehaviour, type AccessPolicy, type Role, type TenantPolicy } from './access-policy.js';
+import { channelBehaviour, externalAllowedWithoutName, type AccessPolicy, type Role, type TenantPolicy } from './access-policy.js';
 import { createSearchScope, type SearchScope } from './search-scope.js';
 
 export type AccessRequest = {
@@ -67,7 +67,8 @@ export const resolveAccess = async (
   const tenant = dependencies.policy.tenants.get(request.tenantId);
   if (!tenant) return { kind: 'refused', reason: 'unknown-tenant', explanation: [`tenant ${request.tenantId} is not in the policy`] };
   const channel = await channelWithName(dependencies.membership, tenant, request);
-  if (channel.external && !channelBehaviour(tenant, channel).allowExternal) {
+  const externalAllowed = channel.name !== undefined ? channelBehaviour(tenant, channel).allowExternal : externalAllowedWithoutName(tenant, channel);
+  if (channel.external && !externalAllowed) {
     return { kind: 'refused', reason: 'external-channel', explanation: [`channel ${channel.id} is shared with another organization and the policy does not allow it`] };
   }
 
