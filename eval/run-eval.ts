@@ -1,5 +1,5 @@
 /**
- * npm run eval [-- --json] [--use-lite] [--verbose] [--sweep] [--set holdout]
+ * npm run eval [-- --json] [--use-lite] [--production] [--verbose] [--sweep] [--set holdout]
  * Indexes examples/docs per embedder into a temporary directory and scores eval/questions.json:
  * recall@5, MRR@10, fact coverage and abstention, for lexical-only, dense-only, hybrid and the default.
  */
@@ -32,6 +32,37 @@ const modes: Mode[] = [
       ]
     : []),
 ];
+
+/**
+ * Production mode: Pinecone (the local fake) with OpenAI-compatible embeddings from a deterministic
+ * fake server, to show the sparse-dense hybrid is at least as good as its lexical half.
+ */
+const productionModes = async (): Promise<{ modes: Mode[]; stop: () => Promise<void> }> => {
+  const [{ startFakeOpenAI }, { startFakePinecone }] = await Promise.all([
+    import('../test/fakes/fake-openai.js'),
+    import('../test/fakes/fake-pinecone.js'),
+  ]);
+  const dimensions = 256;
+  const openai = await startFakeOpenAI({ dimensions });
+  const pinecone = await startFakePinecone({ dimension: dimensions, apiKey: 'eval-key' });
+  const base = {
+    RAGBOT_VECTOR_STORE: 'pinecone', PINECONE_API_KEY: 'eval-key', PINECONE_INDEX: pinecone.indexName, PINECONE_HOST: pinecone.url,
+    RAGBOT_EMBEDDINGS: 'openai', OPENAI_API_KEY: 'eval-key', OPENAI_BASE_URL: `${openai.url}/v1`, RAGBOT_EMBEDDING_DIMENSIONS: String(dimensions),
+    // The fake chat model only echoes its prompt; answers come from the extractive answerer, as offline.
+    RAGBOT_LLM_ORDER: 'extractive',
+  };
+  return {
+    modes: [
+      { name: 'production lexical-only (Pinecone sparse)', environment: { ...base, RAGBOT_DENSE_WEIGHT: '0' } },
+      { name: 'production dense-only (fake embeddings)', environment: { ...base, RAGBOT_DENSE_WEIGHT: '1' } },
+      { name: 'production hybrid (default weights)', environment: base },
+    ],
+    stop: async () => {
+      await openai.close();
+      await pinecone.close();
+    },
+  };
+};
 
 const runtimes = new Map<string, Promise<{ runtime: Runtime; directory: string }>>();
 
@@ -113,7 +144,8 @@ const main = async () => {
   const setName = setIndex >= 0 ? process.argv[setIndex + 1] : 'questions';
   const questions = JSON.parse(await readFile(join(root, `eval/${setName}.json`), 'utf8')) as EvalQuestion[];
   const reports: { mode: string; figures: EvalFigures }[] = [];
-  for (const mode of modes) {
+  const production = flags.has('--production') ? await productionModes() : undefined;
+  for (const mode of [...modes, ...(production?.modes ?? [])]) {
     const report = await evaluate(mode, questions);
     if (flags.has('--verbose')) describeMisses(mode.name, report.results);
     if (flags.has('--sweep') && mode.name === 'default') sweep(report.results);
@@ -134,6 +166,7 @@ const main = async () => {
     await runtime.close();
     await rm(directory, { recursive: true, force: true });
   }
+  await production?.stop();
 };
 
 await main();

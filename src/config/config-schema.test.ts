@@ -45,7 +45,7 @@ describe('loadConfig', () => {
     });
     expect(config.vectorStore).toEqual({ kind: 'pinecone', apiKey: 'pc-1', index: 'docs', host: 'http://127.0.0.1:9999' });
     expect(config.openai).toMatchObject({ apiKey: 'sk-1', baseURL: 'http://127.0.0.1:8080/v1', embeddingModel: 'text-embedding-3-small' });
-    expect(config.retrieval.denseWeight).toBe(0.3);
+    expect(config.retrieval.denseWeight).toBe(0.1);
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
   });
 

@@ -66,8 +66,11 @@ export const retrieve = async (
   });
   const rescored = rescoreLexical(hits, questionTerms, stats);
   const ranking = capPerDocument(fuseScores(rescored, useDense ? settings.denseWeight : 0), settings.maxChunksPerDocument);
+  // Evidence is a lexical signal, measured on the lexical ranking: dense fusion reorders sources but
+  // never changes whether the bot answers at all, so a hybrid cannot abstain worse than its lexical half.
+  const lexicalRanking = useDense ? capPerDocument(fuseScores(rescored, 0), settings.maxChunksPerDocument) : ranking;
   const depths = settings.evidenceDepths.length ? settings.evidenceDepths : [1];
   const evidence =
-    depths.reduce((sum, depth) => sum + evidenceCoverage(questionTerms, ranking.slice(0, depth).map((hit) => hit.chunk)), 0) / depths.length;
+    depths.reduce((sum, depth) => sum + evidenceCoverage(questionTerms, lexicalRanking.slice(0, depth).map((hit) => hit.chunk)), 0) / depths.length;
   return { ranking, evidence, indexVersion };
 };
