@@ -22,6 +22,17 @@ export type Config = {
   /** Answerers in failover order; the extractive answerer is always last. */
   languageModels: LanguageModelName[];
   redisUrl?: string;
+  server: {
+    port: number;
+    /** Indexed on start when there is no policy: the embedded try-it path. */
+    docsDirectory: string;
+    logLevel: string;
+    logQuestions: boolean;
+    web: boolean;
+    /** Questions per minute. */
+    rateLimits: { perUser: number; perChannel: number };
+    shutdownTimeoutMs: number;
+  };
 };
 
 // Calibrated on eval/ (npm run eval, --production): lexical carries technical text and embeddings only
@@ -78,6 +89,15 @@ export const loadConfig = (environment: Record<string, string | undefined> = pro
       ...(values.ANTHROPIC_BASE_URL ? { baseURL: values.ANTHROPIC_BASE_URL } : {}),
     },
     languageModels: languageModelOrder(values),
+    server: {
+      port: values.PORT ?? 3000,
+      docsDirectory: values.RAGBOT_DOCS_DIR,
+      logLevel: values.RAGBOT_LOG_LEVEL,
+      logQuestions: values.RAGBOT_LOG_QUESTIONS === 'true',
+      web: values.RAGBOT_WEB === 'true',
+      rateLimits: { perUser: values.RAGBOT_RATE_LIMIT_USER ?? 20, perChannel: values.RAGBOT_RATE_LIMIT_CHANNEL ?? 60 },
+      shutdownTimeoutMs: values.RAGBOT_SHUTDOWN_TIMEOUT_MS ?? 20_000,
+    },
   };
   if (values.RAGBOT_POLICY) config.policyFile = values.RAGBOT_POLICY;
   if (values.RAGBOT_MEMBERSHIP_FILE) config.membershipFile = values.RAGBOT_MEMBERSHIP_FILE;

@@ -52,6 +52,14 @@ export const environmentSchema = z.object({
   RAGBOT_POLICY: z.string().min(1).optional(),
   RAGBOT_MEMBERSHIP_FILE: z.string().min(1).optional(),
   RAGBOT_AUDIT_LOG: z.string().min(1).optional(),
+  PORT: optionalNumber(1, 65_535),
+  RAGBOT_DOCS_DIR: z.string().min(1).default('examples/docs'),
+  RAGBOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'must be a pino level such as info or debug' }).default('info'),
+  RAGBOT_LOG_QUESTIONS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  RAGBOT_WEB: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  RAGBOT_RATE_LIMIT_USER: optionalNumber(1, 10_000),
+  RAGBOT_RATE_LIMIT_CHANNEL: optionalNumber(1, 100_000),
+  RAGBOT_SHUTDOWN_TIMEOUT_MS: optionalNumber(0, 600_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

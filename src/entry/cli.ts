@@ -5,6 +5,7 @@ import { isBotError } from '../core/bot-error.js';
 import { runAccessExplainCommand } from './commands/access-command.js';
 import { runAskCommand } from './commands/ask-command.js';
 import { runIndexCommand } from './commands/index-command.js';
+import { runServeCommand } from './commands/serve-command.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
 type IndexFlags = {
@@ -62,6 +63,14 @@ program
       runAskCommand(runtime, { ...flags, question, tenant: flags.tenant ?? defaultTenant, json: flags.json ?? false, collections: flags.collection ?? [] }),
     ),
   );
+
+program
+  .command('serve')
+  .description('Serve Slack, Teams, the web page, /metrics, /healthz and /readyz on one port.')
+  .option('-p, --port <port>', 'the port (default: PORT or 3000)', (value) => Number(value))
+  .action(async (flags: { port?: number }) => {
+    process.exitCode = await runServeCommand(loadConfig(), flags.port ? { port: flags.port } : {});
+  });
 
 program
   .command('access')

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import type { HttpRoute } from '../../adapters/shared/platform-adapter.js';
+import type { Logger } from '../core/ports/logger.js';
+
+export type Readiness = () => Promise<{ ready: boolean; checks: Record<string, string> }>;
+
+const json = (response: ServerResponse, status: number, body: unknown) => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+};
+
+/**
+ * One HTTP server for everything: the platforms' webhooks, the web page, health and metrics.
+ * Each request gets an id (or keeps the caller's `x-request-id`) that follows it into the logs.
+ */
+export const createHttpServer = (options: { routes: HttpRoute[]; registry: Registry; readiness: Readiness; logger: Logger }): Server => {
+  const { routes, registry, readiness, logger } = options;
+  const builtIn: HttpRoute[] = [
+    { method: 'GET', path: '/healthz', handle: (_request, response) => json(response, 200, { status: 'ok' }) },
+    {
+      method: 'GET', path: '/readyz',
+      handle: async (_request, response) => {
+        const result = await readiness();
+        json(response, result.ready ? 200 : 503, { status: result.ready ? 'ready' : 'not ready', checks: result.checks });
+      },
+    },
+    {
+      method: 'GET', path: '/metrics',
+      handle: async (_request, response) => {
+        response.writeHead(200, { 'content-type': registry.contentType });
+        response.end(await registry.metrics());
+      },
+    },
+  ];
+  const all = [...routes, ...builtIn];
+  return createServer((request: IncomingMessage, response: ServerResponse) => {
+    const requestId = (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? randomUUID();
+    response.setHeader('x-request-id', requestId);
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const route = all.find((candidate) => candidate.method === request.method && candidate.path === path);
+    if (!route) {
+      const known = all.some((candidate) => candidate.path === path);
+      json(response, known ? 405 : 404, { error: known ? 'method not allowed' : 'not found' });
+      return;
+    }
+    Promise.resolve(route.handle(request, response)).catch((error: unknown) => {
+      logger.error({ requestId, path, error: error instanceof Error ? error.message : String(error) }, 'request failed');
+      if (!response.headersSent) json(response, 500, { error: 'internal error', requestId });
+      else response.end();
+    });
+  });
+};
