@@ -46,10 +46,15 @@ runScenario(async () => {
     const warmUpMs = performance.now() - warmUpStarted;
 
     const totals: number[] = [];
+    // CPU time of the whole process (LanceDB's threads included): less sensitive than wall time
+    // to other work on a shared machine, so it shows whether a change cost computation or waiting.
+    const cpuBefore = process.cpuUsage();
     const retrieves: number[] = [];
     const generates: number[] = [];
     const outcomes: Record<string, number> = {};
     const byKind: Record<string, number[]> = { present: [], absent: [] };
+    // Questions are distinct, so this stays 0 unless the runtime's answer cache changes its key.
+    let cached = 0;
     for (const question of questions) {
       const started = performance.now();
       const answer: Answer = await ask(question.text);
@@ -59,7 +64,9 @@ runScenario(async () => {
       retrieves.push(answer.timings.retrieveMs);
       generates.push(answer.timings.generateMs);
       outcomes[answer.outcome] = (outcomes[answer.outcome] ?? 0) + 1;
+      if (answer.cached) cached++;
     }
+    const cpu = process.cpuUsage(cpuBefore);
     const chunksStored = (await runtime.store.stats()).reduce((sum, namespace) => sum + namespace.chunkCount, 0);
     emitResult({
       embeddings,
@@ -67,12 +74,14 @@ runScenario(async () => {
       chunksStored,
       warmUpMs: roundMs(warmUpMs),
       latencyMs: summarizeLatencies(totals),
+      cpuMsPerQuestion: roundMs((cpu.user + cpu.system) / 1000 / questions.length),
       // Where the time goes, from the answer's own timings: retrieval (embedding + search + evidence) vs answering.
       retrieveMs: summarizeLatencies(retrieves),
       generateMs: summarizeLatencies(generates),
       presentLatencyMs: summarizeLatencies(byKind.present ?? []),
       absentLatencyMs: summarizeLatencies(byKind.absent ?? []),
       outcomes,
+      cached,
     });
   } finally {
     await runtime.close();

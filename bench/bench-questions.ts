@@ -31,16 +31,26 @@ const absentTemplates: ((topic: string, pick: <T>(items: readonly T[]) => T) => 
   (topic, pick) => `${pick(ACTIONS)} ${topic} on the ${pick(SUBJECTS)} during ${pick(SYMPTOMS)}`,
 ];
 
-/** `count` questions, about 70% about documents of the corpus and 30% about absent topics. */
+/**
+ * `count` distinct questions, 70% about documents of the corpus and 30% about absent topics.
+ * Distinct, because the answer cache would serve a repeated question without retrieving.
+ */
 export const generateQuestions = (documents: SyntheticDocument[], options: { seed: number; count: number }): BenchQuestion[] => {
   if (documents.length === 0) throw new Error('no documents to ask about');
   const random = createRandom(options.seed);
   const pick = <T>(items: readonly T[]) => random.pick(items);
-  return Array.from({ length: options.count }, (_, index) => {
-    // Every third-and-a-bit question is absent, spread through the list rather than bunched.
-    if (index % 10 === 3 || index % 10 === 6 || index % 10 === 9) {
-      return { kind: 'absent', text: random.pick(absentTemplates)(random.pick(ABSENT_TOPICS), pick) };
-    }
-    return { kind: 'present', text: random.pick(presentTemplates)(random.pick(documents), pick) };
-  });
+  const questions: BenchQuestion[] = [];
+  const seen = new Set<string>();
+  for (let attempt = 0; questions.length < options.count; attempt++) {
+    if (attempt > options.count * 20) throw new Error(`could not make ${options.count} distinct questions`);
+    // Three in ten are absent, spread through the list rather than bunched.
+    const slot = questions.length % 10;
+    const question: BenchQuestion = slot === 3 || slot === 6 || slot === 9
+      ? { kind: 'absent', text: random.pick(absentTemplates)(random.pick(ABSENT_TOPICS), pick) }
+      : { kind: 'present', text: random.pick(presentTemplates)(random.pick(documents), pick) };
+    if (seen.has(question.text)) continue;
+    seen.add(question.text);
+    questions.push(question);
+  }
+  return questions;
 };

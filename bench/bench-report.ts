@@ -65,7 +65,7 @@ const indexFigure = (run: ScenarioRun): Figure => {
     scenario: scenario.id,
     measure: `indexing, ${EMBEDDER_NAMES[embeddings] ?? embeddings}`,
     chunks: numberOf(result, 'chunksIndexed'),
-    value: `${chunksPerSecond} chunks/s (${numberOf(result, 'indexSeconds').toFixed(2)} s${incremental})`,
+    value: `${chunksPerSecond} chunks/s (${numberOf(result, 'indexSeconds').toFixed(2)} s, CPU ${numberOf(result, 'cpuSeconds').toFixed(2)} s${incremental})`,
     peakRssMb: numberOf(result, 'peakRssMb'),
     command: commandOf(scenario),
   };
@@ -86,7 +86,7 @@ const askFigure = (run: ScenarioRun): Figure => {
     scenario: scenario.id,
     measure: `ask latency, ${EMBEDDER_NAMES[embeddings] ?? embeddings}`,
     chunks: numberOf(result, 'chunksStored'),
-    value: `p50 ${latency.p50} ms, p95 ${latency.p95} ms (max ${latency.max} ms, n=${latency.samples})`,
+    value: `p50 ${latency.p50} ms, p95 ${latency.p95} ms (max ${latency.max} ms, n=${latency.samples}; CPU ${numberOf(result, 'cpuMsPerQuestion').toFixed(1)} ms/question)`,
     peakRssMb: numberOf(result, 'peakRssMb'),
     command: commandOf(scenario),
   };

@@ -48,7 +48,7 @@ const chunksPerSection = async (): Promise<number> => {
 
 const substitute = (args: string[], temporary: string) => args.map((arg) => arg.replaceAll('<tmp>', temporary));
 
-/** The commit measured; read-only (rev-parse never writes the index). Uncommitted edits are not shown. */
+/** HEAD when the run started; read-only (rev-parse never writes the index). Uncommitted edits are not shown. */
 const commitOf = (): string => {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPOSITORY_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -93,6 +93,8 @@ const runScenarios = async (scenarios: Scenario[], temporary: string): Promise<S
 
 const main = async () => {
   const started = performance.now();
+  // Read before the children start: the report should name the tree that was measured.
+  const commit = commitOf();
   const scenarios = selectScenarios({ full, ...(only ? { only } : {}) });
   const temporary = await mkdtemp(join(tmpdir(), 'ragbot-bench-'));
   try {
@@ -121,7 +123,7 @@ const main = async () => {
       date: new Date().toISOString(),
       mode: only ? `only ${only.join(',')}` : full ? 'full' : 'quick',
       machine: machine(),
-      commit: commitOf(),
+      commit,
       seed: SEED,
       chunksPerSection: Math.round(ratio * 1000) / 1000,
       corpora: corpora.map((corpus) => ({ ...corpus, chunks: chunksOf(corpus.label) })),

@@ -3,7 +3,7 @@
  * CLI does (loadConfig from environment-style values), and reporting one JSON line on stdout.
  */
 import { loadConfig, type Embeddings } from '../src/config/config-schema.js';
-import { createRuntime, type Runtime } from '../src/entry/local-runtime.js';
+import { createRuntime, type Runtime } from '../src/entry/runtime.js';
 
 export const BENCH_TENANT = 'bench';
 
