@@ -3,14 +3,10 @@ import type { Config } from '../config/config-schema.js';
 import type { EmbeddingModel } from '../core/ports/embedding-model.js';
 import type { LanguageModel } from '../core/ports/language-model.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
-import { createAnthropicClient, createAnthropicLanguageModel } from '../providers/anthropic/anthropic-language-model.js';
 import { createHashEmbeddingModel } from '../providers/embeddings/hash-embedding-model.js';
 import { createUseLiteEmbeddingModel } from '../providers/embeddings/use-lite-embedding-model.js';
 import { createExtractiveLanguageModel } from '../providers/extractive/extractive-language-model.js';
 import { createLanceDbVectorStore } from '../providers/lancedb/lancedb-vector-store.js';
-import { createOpenAIEmbeddingModel } from '../providers/openai/openai-embedding-model.js';
-import { createOpenAIClient, createOpenAILanguageModel } from '../providers/openai/openai-language-model.js';
-import { createPineconeVectorStore } from '../providers/pinecone/pinecone-vector-store.js';
 import { createDependencyPolicy, type ResilienceEvents } from '../resilience/dependency-policy.js';
 import { guardEmbeddingModel, guardLanguageModel, guardVectorStore } from '../resilience/guard-ports.js';
 import { POLICY_SETTINGS } from '../resilience/policy-settings.js';
@@ -19,14 +15,17 @@ import type { StateStores } from './state-stores.js';
 // A self-hosted OpenAI-compatible server may need no key; the SDK insists on one.
 const UNUSED_KEY = 'unused';
 
-const openAIClient = (config: Config, fetchOverride?: typeof fetch) =>
-  createOpenAIClient({
+// SDKs load only when the configuration selects them: the embedded default starts without them.
+const openAIModules = () => Promise.all([import('../providers/openai/openai-language-model.js'), import('../providers/openai/openai-embedding-model.js')]);
+
+const openAIClient = async (config: Config, fetchOverride?: typeof fetch) =>
+  (await openAIModules())[0].createOpenAIClient({
     apiKey: config.openai.apiKey ?? UNUSED_KEY,
     ...(config.openai.baseURL ? { baseURL: config.openai.baseURL } : {}),
     ...(fetchOverride ? { fetch: fetchOverride } : {}),
   });
 
-const createEmbedder = (config: Config, events: ResilienceEvents, fetchOverride?: typeof fetch): EmbeddingModel | undefined => {
+const createEmbedder = async (config: Config, events: ResilienceEvents, fetchOverride?: typeof fetch): Promise<EmbeddingModel | undefined> => {
   switch (config.embeddings) {
     case 'none':
       return undefined;
@@ -35,7 +34,8 @@ const createEmbedder = (config: Config, events: ResilienceEvents, fetchOverride?
     case 'use-lite':
       return createUseLiteEmbeddingModel();
     case 'openai': {
-      const model = createOpenAIEmbeddingModel(openAIClient(config, fetchOverride), {
+      const [, { createOpenAIEmbeddingModel }] = await openAIModules();
+      const model = createOpenAIEmbeddingModel(await openAIClient(config, fetchOverride), {
         modelId: config.openai.embeddingModel,
         ...(config.openai.embeddingDimensions ? { dimensions: config.openai.embeddingDimensions } : {}),
       });
@@ -44,15 +44,18 @@ const createEmbedder = (config: Config, events: ResilienceEvents, fetchOverride?
   }
 };
 
-const createLanguageModels = (config: Config, events: ResilienceEvents, fetchOverride?: typeof fetch): LanguageModel[] =>
-  config.languageModels.map((name) => {
+const createLanguageModels = (config: Config, events: ResilienceEvents, fetchOverride?: typeof fetch): Promise<LanguageModel[]> =>
+  Promise.all(config.languageModels.map(async (name): Promise<LanguageModel> => {
     switch (name) {
-      case 'openai':
+      case 'openai': {
+        const [{ createOpenAILanguageModel }] = await openAIModules();
         return guardLanguageModel(
-          createOpenAILanguageModel(openAIClient(config, fetchOverride), config.openai.chatModel),
+          createOpenAILanguageModel(await openAIClient(config, fetchOverride), config.openai.chatModel),
           createDependencyPolicy('llm:openai', POLICY_SETTINGS['llm:openai'], events),
         );
-      case 'anthropic':
+      }
+      case 'anthropic': {
+        const { createAnthropicClient, createAnthropicLanguageModel } = await import('../providers/anthropic/anthropic-language-model.js');
         return guardLanguageModel(
           createAnthropicLanguageModel(
             createAnthropicClient({
@@ -64,10 +67,11 @@ const createLanguageModels = (config: Config, events: ResilienceEvents, fetchOve
           ),
           createDependencyPolicy('llm:anthropic', POLICY_SETTINGS['llm:anthropic'], events),
         );
+      }
       case 'extractive':
         return createExtractiveLanguageModel();
     }
-  });
+  }));
 
 /** The vector store, embeddings and answerers, each outside call behind its dependency's policy. */
 export const createBackends = async (
@@ -77,10 +81,11 @@ export const createBackends = async (
   options: { events?: ResilienceEvents; fetch?: typeof fetch } = {},
 ): Promise<{ store: VectorStore; embedder?: EmbeddingModel; languageModels: LanguageModel[] }> => {
   const events = options.events ?? {};
+  const pinecone = config.vectorStore.kind === 'pinecone' ? await import('../providers/pinecone/pinecone-vector-store.js') : undefined;
   const store =
-    config.vectorStore.kind === 'pinecone'
+    config.vectorStore.kind === 'pinecone' && pinecone
       ? guardVectorStore(
-          createPineconeVectorStore({
+          pinecone.createPineconeVectorStore({
             apiKey: config.vectorStore.apiKey,
             indexName: config.vectorStore.index,
             ...(config.vectorStore.host ? { host: config.vectorStore.host } : {}),
@@ -90,6 +95,6 @@ export const createBackends = async (
           createDependencyPolicy('vectorstore', POLICY_SETTINGS.vectorstore, events),
         )
       : await createLanceDbVectorStore({ directory: join(dataDirectory, 'lancedb') });
-  const embedder = createEmbedder(config, events, options.fetch);
-  return { store, languageModels: createLanguageModels(config, events, options.fetch), ...(embedder ? { embedder } : {}) };
+  const embedder = await createEmbedder(config, events, options.fetch);
+  return { store, languageModels: await createLanguageModels(config, events, options.fetch), ...(embedder ? { embedder } : {}) };
 };

@@ -8,10 +8,6 @@ import { createFileEmbeddingCache } from '../providers/local/file-embedding-cach
 import { createFileIndexCatalogStore } from '../providers/local/file-index-catalog-store.js';
 import { createMemoryFeedbackStore } from '../providers/memory/memory-feedback-store.js';
 import { createMemoryKeyValueStore } from '../providers/memory/memory-key-value-store.js';
-import { createRedisEmbeddingCache } from '../providers/redis/redis-embedding-cache.js';
-import { createRedisFeedbackStore } from '../providers/redis/redis-feedback-store.js';
-import { createRedisIndexCatalogStore } from '../providers/redis/redis-index-catalog-store.js';
-import { createRedisKeyValueStore } from '../providers/redis/redis-key-value-store.js';
 import { createDependencyPolicy, type ResilienceEvents } from '../resilience/dependency-policy.js';
 import { createFallbackKeyValueStore } from '../resilience/fallback-key-value-store.js';
 import { POLICY_SETTINGS } from '../resilience/policy-settings.js';
@@ -40,6 +36,13 @@ export const createStateStores = async (
   if (!config.redisUrl) {
     return { state: memory, feedback: createMemoryFeedbackStore(), catalogs: fileCatalogs, embeddingCache: fileEmbeddings, close: async () => undefined };
   }
+  // ioredis loads only when Redis is configured.
+  const [{ createRedisKeyValueStore }, { createRedisFeedbackStore }, { createRedisIndexCatalogStore }, { createRedisEmbeddingCache }] = await Promise.all([
+    import('../providers/redis/redis-key-value-store.js'),
+    import('../providers/redis/redis-feedback-store.js'),
+    import('../providers/redis/redis-index-catalog-store.js'),
+    import('../providers/redis/redis-embedding-cache.js'),
+  ]);
   const redis = await createRedisKeyValueStore({ url: config.redisUrl });
   const state = createFallbackKeyValueStore({
     primary: redis,

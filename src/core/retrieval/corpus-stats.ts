@@ -27,7 +27,24 @@ const statsOf = (catalog: IndexCatalog): CorpusStats => {
   return stats;
 };
 
+// Merged statistics per combination of catalog objects (a new catalog object means a new version).
+const merged = new WeakMap<IndexCatalog, Map<string, { catalogs: IndexCatalog[]; stats: CorpusStats }>>();
+
 export const mergeCorpusStats = (catalogs: IndexCatalog[]): CorpusStats => {
+  const first = catalogs[0];
+  const key = catalogs.map((catalog) => `${catalog.namespace}@${catalog.version}`).join('|');
+  const hit = first ? merged.get(first)?.get(key) : undefined;
+  if (hit && hit.catalogs.every((catalog, index) => catalog === catalogs[index])) return hit.stats;
+  const stats = computeMerged(catalogs);
+  if (first) {
+    const byKey = merged.get(first) ?? new Map();
+    byKey.set(key, { catalogs: [...catalogs], stats });
+    merged.set(first, byKey);
+  }
+  return stats;
+};
+
+const computeMerged = (catalogs: IndexCatalog[]): CorpusStats => {
   const all = catalogs.map(statsOf);
   if (all.length === 1 && all[0]) return all[0];
   const documentFrequency = new Map<string, number>();

@@ -6,12 +6,23 @@ import type { QuestionTerm } from './question-terms.js';
 const K1 = 1.2;
 const B = 0.75;
 
-const termCounts = (chunk: ScoredChunk['chunk']): { counts: Map<string, number>; length: number } => {
+type TermCounts = { counts: Map<string, number>; length: number };
+
+// Chunk ids change with their content, so counts keyed by id never go stale; bounded, oldest out.
+const countsCache = new Map<string, TermCounts>();
+const CACHE_LIMIT = 50_000;
+
+const termCounts = (chunk: ScoredChunk['chunk']): TermCounts => {
+  const cached = countsCache.get(chunk.id);
+  if (cached) return cached;
   // The title counts twice: a passage of the document named after the subject should win.
   const chunkTerms = [...terms(chunk.title), ...terms(searchableText(chunk))];
   const counts = new Map<string, number>();
   for (const term of chunkTerms) counts.set(term, (counts.get(term) ?? 0) + 1);
-  return { counts, length: chunkTerms.length };
+  const result = { counts, length: chunkTerms.length };
+  if (countsCache.size >= CACHE_LIMIT) countsCache.delete(countsCache.keys().next().value as string);
+  countsCache.set(chunk.id, result);
+  return result;
 };
 
 /**

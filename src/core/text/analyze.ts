@@ -19,9 +19,14 @@ const STOPWORDS = new Set(
 const ZERO_WIDTH = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 const TOKEN = /[\p{L}\p{N}]+/gu;
 
+const clean = (text: string): string => {
+  // NFKC is the expensive part; plain ASCII (most documentation) needs none.
+  const normalized = /[^\x00-\x7f]/.test(text) ? text.normalize('NFKC').replace(ZERO_WIDTH, '') : text;
+  return normalized.toLowerCase();
+};
+
 /** Lowercased, NFKC-normalized words with invisible and direction-override characters removed. */
-export const words = (text: string): string[] =>
-  text.normalize('NFKC').replace(ZERO_WIDTH, '').toLowerCase().match(TOKEN) ?? [];
+export const words = (text: string): string[] => clean(text).match(TOKEN) ?? [];
 
 export const isStopword = (word: string): boolean => STOPWORDS.has(word);
 
@@ -44,9 +49,9 @@ const HYPHENATED = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){1,3}/gu;
  * finds the other; the parts are still indexed separately as well.
  */
 export const compounds = (text: string): string[] =>
-  (text.normalize('NFKC').replace(ZERO_WIDTH, '').toLowerCase().match(HYPHENATED) ?? [])
-    .map((compound) => compound.replaceAll('-', ''))
-    .filter((joined) => joined.length <= 32);
+  text.includes('-')
+    ? (clean(text).match(HYPHENATED) ?? []).map((compound) => compound.replaceAll('-', '')).filter((joined) => joined.length <= 32)
+    : [];
 
 /** Index terms: stems of the content words in order (duplicates kept), then joined compounds. */
 export const terms = (text: string): string[] => {
