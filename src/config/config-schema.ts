@@ -52,9 +52,17 @@ const languageModelOrder = (environment: Environment): LanguageModelName[] => {
 /** Parses the environment once at start-up; every problem is reported at once, by variable name. */
 export const loadConfig = (environment: Record<string, string | undefined> = process.env): Config => {
   const parsed = environmentSchema.safeParse(environment);
-  const problems = parsed.success
-    ? crossCheck(parsed.data)
-    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Cross-variable rules run on whatever parsed, so one bad value does not hide the other problems.
+  const lenient = Object.fromEntries(
+    Object.entries(environmentSchema.shape).map(([key, schema]) => {
+      const field = schema.safeParse(environment[key]);
+      return [key, field.success ? field.data : undefined];
+    }),
+  ) as Environment;
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...crossCheck(parsed.success ? parsed.data : lenient),
+  ];
   if (!parsed.success || problems.length > 0) {
     throw new BotError('config_invalid', `Invalid configuration:\n  ${problems.join('\n  ')}`);
   }

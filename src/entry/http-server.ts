@@ -15,7 +15,14 @@ const json = (response: ServerResponse, status: number, body: unknown) => {
  * One HTTP server for everything: the platforms' webhooks, the web page, health and metrics.
  * Each request gets an id (or keeps the caller's `x-request-id`) that follows it into the logs.
  */
-export const createHttpServer = (options: { routes: HttpRoute[]; registry: Registry; readiness: Readiness; logger: Logger }): Server => {
+export type RagbotServer = Server & {
+  /** Requests being handled right now. */
+  readonly inFlight: number;
+  /** Waits (within a bound) for requests in flight to finish; true when none was left. */
+  drainRequests(timeoutMs: number): Promise<boolean>;
+};
+
+export const createHttpServer = (options: { routes: HttpRoute[]; registry: Registry; readiness: Readiness; logger: Logger }): RagbotServer => {
   const { routes, registry, readiness, logger } = options;
   const builtIn: HttpRoute[] = [
     { method: 'GET', path: '/healthz', handle: (_request, response) => json(response, 200, { status: 'ok' }) },
@@ -35,7 +42,8 @@ export const createHttpServer = (options: { routes: HttpRoute[]; registry: Regis
     },
   ];
   const all = [...routes, ...builtIn];
-  return createServer((request: IncomingMessage, response: ServerResponse) => {
+  let inFlight = 0;
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const requestId = (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? randomUUID();
     response.setHeader('x-request-id', requestId);
     const path = (request.url ?? '/').split('?')[0] ?? '/';
@@ -45,10 +53,23 @@ export const createHttpServer = (options: { routes: HttpRoute[]; registry: Regis
       json(response, known ? 405 : 404, { error: known ? 'method not allowed' : 'not found' });
       return;
     }
-    Promise.resolve(route.handle(request, response)).catch((error: unknown) => {
-      logger.error({ requestId, path, error: error instanceof Error ? error.message : String(error) }, 'request failed');
-      if (!response.headersSent) json(response, 500, { error: 'internal error', requestId });
-      else response.end();
-    });
+    inFlight++;
+    Promise.resolve(route.handle(request, response))
+      .catch((error: unknown) => {
+        logger.error({ requestId, path, error: error instanceof Error ? error.message : String(error) }, 'request failed');
+        if (!response.headersSent) json(response, 500, { error: 'internal error', requestId });
+        else response.end();
+      })
+      .finally(() => inFlight--);
+  });
+  return Object.assign(server, {
+    get inFlight() {
+      return inFlight;
+    },
+    async drainRequests(timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      return inFlight === 0;
+    },
   });
 };

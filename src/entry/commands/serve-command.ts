@@ -84,8 +84,10 @@ export const runServeCommand = async (config: Config, options: { port?: number }
       stopping = true;
       logger.info({ signal, inFlight: background.pending }, 'shutting down: finishing answers in flight');
       server.close();
-      const drained = await background.drain(config.server.shutdownTimeoutMs);
-      if (!drained) logger.warn({ inFlight: background.pending }, 'shutdown timeout: some answers were not finished');
+      const deadline = Date.now() + config.server.shutdownTimeoutMs;
+      const requestsDrained = await server.drainRequests(config.server.shutdownTimeoutMs);
+      const drained = (await background.drain(Math.max(0, deadline - Date.now()))) && requestsDrained;
+      if (!drained) logger.warn({ inFlight: background.pending + server.inFlight }, 'shutdown timeout: some answers were not finished');
       for (const adapter of adapters) await adapter.stop().catch(() => undefined);
       await runtime.close();
       server.closeAllConnections();
