@@ -45,7 +45,7 @@ describe('ragbot serve, as a child process', () => {
     const before = counter(await (await fetch(`${serve.url}/metrics`)).text(), 'ragbot_questions_total', 'platform="web",invocation="dm",outcome="answered"');
     const response = await ask(serve.url, 'how do I drain a haproxy backend?');
     expect(response.status).toBe(200);
-    const answer = await response.json();
+    const answer = (await response.json()) as { outcome: string; citations: unknown[] };
     expect(answer).toMatchObject({ outcome: 'answered' });
     expect(answer.citations.length).toBeGreaterThan(0);
     const after = counter(await (await fetch(`${serve.url}/metrics`)).text(), 'ragbot_questions_total', 'platform="web",invocation="dm",outcome="answered"');
@@ -56,7 +56,7 @@ describe('ragbot serve, as a child process', () => {
     await redis.stop();
     const response = await fetch(`${serve.url}/readyz`);
     expect(response.status).toBe(503);
-    expect((await response.json()).checks.redis).toMatch(/unreachable|unavailable/);
+    expect(((await response.json()) as { checks: { redis: string } }).checks.redis).toMatch(/unreachable|unavailable/);
     await redis.start();
     const deadline = Date.now() + 15_000;
     let status = 503;
@@ -74,7 +74,7 @@ describe('ragbot serve, as a child process', () => {
     serve.signal('SIGTERM');
     const response = await pending;
     expect(response.status).toBe(200);
-    expect((await response.json()).outcome).toMatch(/answered|no-answer/);
+    expect(((await response.json()) as { outcome: string }).outcome).toMatch(/answered|no-answer/);
     expect(await serve.exited).toBe(0);
   }, 30_000);
 });

@@ -85,6 +85,19 @@ program
     withRuntime((runtime, defaultTenant) => runAccessExplainCommand(runtime, { ...flags, tenant: flags.tenant ?? defaultTenant })),
   );
 
+program
+  .command('report')
+  .description('Report feedback and answer quality: satisfaction by collection, worst-rated and outdated answers, unanswered questions, latency.')
+  .option('--since <period>', 'how far back: 30m, 12h, 7d or 2w', '7d')
+  .addOption(new Option('--json', 'print one JSON object').conflicts('html'))
+  .addOption(new Option('--html', 'a self-contained HTML page with charts').conflicts('json'))
+  .option('-o, --output <file>', 'write the report to this file instead of standard output')
+  .option('--limit <n>', 'answers listed per section (default 20)', (value) => Number(value))
+  .action(async (flags: { since: string; json?: boolean; html?: boolean; output?: string; limit?: number }) => {
+    const { runReportCommand } = await import('./commands/report-command.js');
+    await withRuntime((runtime) => runReportCommand(runtime, flags));
+  });
+
 program.parseAsync().catch((error: unknown) => {
   if (isBotError(error)) {
     console.error(`ragbot: ${error.message}`);

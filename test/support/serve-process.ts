@@ -1,17 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 const root = new URL('../..', import.meta.url).pathname;
-
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 /** `ragbot serve` as a child process on a free port, as an operator would run it. */
 export const startServeProcess = async (environment: Record<string, string>, options: { timeoutMs?: number } = {}) => {

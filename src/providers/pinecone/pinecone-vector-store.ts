@@ -6,6 +6,10 @@ import type { Chunk, ScoredChunk, StoredChunk } from '../../core/chunk.js';
 import type { NamespaceStats, VectorStore } from '../../core/ports/vector-store.js';
 import { terms } from '../../core/text/analyze.js';
 import { encodeDocument, encodeQuery } from './sparse-encoding.js';
+import { errorMessageOf, isMissingNamespace, retryAfterOf, toBotError, type RequestContext } from './pinecone-errors.js';
+import { documentIdOf, fromMetadata, jsonBytes, MAX_ID_BYTES, normalize, toMetadata, utf8Bytes, type ChunkMetadata } from './pinecone-records.js';
+
+export { METADATA_BUDGET_BYTES, METADATA_LIMIT_BYTES, toMetadata, TRUNCATION_MARK } from './pinecone-records.js';
 
 export type PineconeVectorStoreOptions = {
   apiKey: string;
@@ -20,9 +24,6 @@ export type PineconeVectorStoreOptions = {
   averageLength?: number;
 };
 
-/** Pinecone's per-record metadata limit, and the share of it a record may use (headroom for how the service counts). */
-export const METADATA_LIMIT_BYTES = 40 * 1024;
-export const METADATA_BUDGET_BYTES = METADATA_LIMIT_BYTES - 1024;
 /** Upsert batches stay well under the service's 1000 vectors and 2 MB per request. */
 export const UPSERT_BATCH_VECTORS = 100;
 export const UPSERT_BATCH_BYTES = 1_500_000;
@@ -33,162 +34,6 @@ export const LIST_PAGE_SIZE = 100;
 export const MAX_TOP_K = 1000;
 /** Requests one query sends at once (two per namespace of the scope). */
 const QUERY_CONCURRENCY = 8;
-const MAX_ID_BYTES = 512;
-export const TRUNCATION_MARK = ' […]';
-
-/** What one HTTP exchange left behind: the caller's signal in, and the failure's details out. */
-type RequestContext = { signal: AbortSignal | undefined; status?: number; message?: string; retryAfterSeconds?: number };
-
-type ChunkMetadata = RecordMetadata & {
-  documentId: string;
-  collection: string;
-  title: string;
-  /** JSON array: Pinecone metadata lists hold strings, but order and empties must survive exactly. */
-  headingPath: string;
-  anchor?: string;
-  url?: string;
-  text: string;
-  textTruncated?: boolean;
-  contentHash: string;
-  updatedAt: string;
-  ordinal: number;
-};
-
-const errorMessageOf = (text: string): string | undefined => {
-  if (!text.trim()) return undefined;
-  try {
-    const body = JSON.parse(text) as { message?: unknown; error?: { message?: unknown } };
-    const message = body.message ?? body.error?.message;
-    if (typeof message === 'string' && message) return message;
-  } catch {
-    // not JSON: the raw text, shortened
-  }
-  return text.trim().slice(0, 300);
-};
-
-const retryAfterOf = (header: string | null): number | undefined => {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
-};
-
-const statusOf = (error: unknown, context: RequestContext): number | undefined => {
-  if (context.status !== undefined) return context.status;
-  const match = error instanceof Error ? /Status: (\d{3})/.exec(error.message) : null;
-  return match ? Number(match[1]) : undefined;
-};
-
-/**
- * One error family: transient failures (5xx, which the SDK reports as MaxRetriesExceeded with its
- * retries off, 429, 408, resets and timeouts) are retryable; a request the service refuses is not.
- */
-const toBotError = (action: string, error: unknown, context: RequestContext): BotError => {
-  if (error instanceof BotError) return error;
-  const status = statusOf(error, context);
-  const aborted = context.signal?.aborted === true;
-  const retryable =
-    aborted ||
-    error instanceof Errors.PineconeMaxRetriesExceededError ||
-    error instanceof Errors.PineconeConnectionError ||
-    error instanceof Errors.PineconeInternalServerError ||
-    error instanceof Errors.PineconeUnavailableError ||
-    error instanceof Errors.PineconeTimeoutError ||
-    (status !== undefined && (status === 408 || status === 429 || status >= 500));
-  const hint = status === 401 || status === 403 ? ' (check the Pinecone API key)' : status === 404 ? ' (check the Pinecone index name and host)' : '';
-  const detail = aborted ? 'aborted' : `${status === undefined ? '' : `HTTP ${status}: `}${context.message ?? describeError(error)}${hint}`;
-  return new BotError('vector_store_unavailable', `Pinecone ${action} failed: ${detail}`, {
-    cause: error,
-    retryable,
-    ...(context.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: context.retryAfterSeconds }),
-  });
-};
-
-/** Serverless answers 404 "Namespace not found" to a delete (or list) in a namespace that does not exist. */
-const isMissingNamespace = (error: unknown, context: RequestContext): boolean =>
-  error instanceof Errors.PineconeNotFoundError && context.status === 404 && /namespace not found/i.test(context.message ?? '');
-
-/** Unit length, so the dotproduct index scores dense matches as cosine similarities. */
-const normalize = (vector: number[]): number[] => {
-  const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
-  return norm > 0 ? vector.map((value) => value / norm) : vector;
-};
-
-const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
-const jsonBytes = (value: unknown): number => utf8Bytes(JSON.stringify(value));
-
-/** The first `length` UTF-16 units of `text`, without splitting a surrogate pair. */
-const prefixOf = (text: string, length: number): string => {
-  const code = text.charCodeAt(length - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
-};
-
-/**
- * A chunk's metadata: every field, `headingPath` as JSON. When the record would exceed the budget
- * (39 KB of JSON, under the 40 KB limit), the text is cut to the longest prefix that fits (binary
- * search on the serialized size, so JSON escaping and multi-byte characters are counted) and ends
- * with " […]"; `textTruncated` marks it. The sparse vector is computed from the full text, so the
- * passage is still found by every term; only what is shown and re-scored is shortened.
- */
-export const toMetadata = (chunk: Chunk): ChunkMetadata => {
-  const metadata: ChunkMetadata = {
-    documentId: chunk.documentId,
-    collection: chunk.collection,
-    title: chunk.title,
-    headingPath: JSON.stringify(chunk.headingPath),
-    ...(chunk.anchor === undefined ? {} : { anchor: chunk.anchor }),
-    ...(chunk.url === undefined ? {} : { url: chunk.url }),
-    text: chunk.text,
-    contentHash: chunk.contentHash,
-    updatedAt: chunk.updatedAt,
-    ordinal: chunk.ordinal,
-  };
-  if (jsonBytes(metadata) <= METADATA_BUDGET_BYTES) return metadata;
-  const withText = (length: number): ChunkMetadata => ({ ...metadata, text: `${prefixOf(chunk.text, length)}${TRUNCATION_MARK}`, textTruncated: true });
-  if (jsonBytes(withText(0)) > METADATA_BUDGET_BYTES) {
-    throw new BotError('input_invalid', `Chunk ${chunk.id} cannot be stored in Pinecone: its title, headings and links alone exceed the ${METADATA_LIMIT_BYTES}-byte metadata limit.`);
-  }
-  let low = 0;
-  let high = chunk.text.length;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (jsonBytes(withText(middle)) <= METADATA_BUDGET_BYTES) low = middle;
-    else high = middle - 1;
-  }
-  return withText(low);
-};
-
-const fromMetadata = (id: string, metadata: RecordMetadata | undefined): Chunk | undefined => {
-  if (!metadata || typeof metadata.documentId !== 'string' || typeof metadata.text !== 'string') return undefined; // not a ragbot record
-  let headingPath: string[] = [];
-  try {
-    const parsed = JSON.parse(String(metadata.headingPath ?? '[]')) as unknown;
-    if (Array.isArray(parsed)) headingPath = parsed.map(String);
-  } catch {
-    // a damaged heading path costs the citation its section, not the hit
-  }
-  const chunk: Chunk = {
-    id,
-    documentId: metadata.documentId,
-    collection: String(metadata.collection ?? ''),
-    title: String(metadata.title ?? ''),
-    headingPath,
-    text: metadata.text,
-    contentHash: String(metadata.contentHash ?? ''),
-    updatedAt: String(metadata.updatedAt ?? ''),
-    ordinal: Number(metadata.ordinal ?? 0),
-  };
-  if (typeof metadata.anchor === 'string') chunk.anchor = metadata.anchor;
-  if (typeof metadata.url === 'string') chunk.url = metadata.url;
-  return chunk;
-};
-
-/** The document part of a chunk id `${documentId}#${hash}`: content hashes hold no `#`, paths may. */
-const documentIdOf = (id: string): string | undefined => {
-  const at = id.lastIndexOf('#');
-  return at > 0 ? id.slice(0, at) : undefined;
-};
 
 const inBatches = <T>(items: T[], size: number): T[][] => {
   const batches: T[][] = [];

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { BotError, describeError } from '../../core/bot-error.js';
+import { redisCall } from './redis-call.js';
 import type { EmbeddingCache } from '../../core/ports/embedding-cache.js';
 
 /** Keys per MGET and commands per pipeline: bounded round trips for large indexing runs. */
@@ -31,13 +31,7 @@ export const decodeVector = (value: string): number[] | undefined => {
  */
 export const createRedisEmbeddingCache = (client: Redis, options: { ttlDays?: number } = {}): EmbeddingCache => {
   const ttlSeconds = Math.max(1, Math.round((options.ttlDays ?? DEFAULT_TTL_DAYS) * 24 * 3600));
-  const run = async <T>(command: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (error) {
-      throw new BotError('state_unavailable', `Redis ${command} failed: ${describeError(error)}`, { cause: error, retryable: true });
-    }
-  };
+  const run = redisCall;
 
   return {
     getMany: (modelId, textHashes) =>

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { BotError, describeError } from '../../core/bot-error.js';
+import { redisCall } from './redis-call.js';
 import type { AnswerRecord, FeedbackStore, Vote } from '../../core/ports/feedback-store.js';
 
 // Removing a vote must not race a newer vote from the same user: compare and delete in one step.
@@ -13,13 +13,7 @@ return 1`;
 /** Answers and votes in Redis, kept for `retentionDays`, shared by every replica. */
 export const createRedisFeedbackStore = (client: Redis, options: { retentionDays?: number } = {}): FeedbackStore => {
   const retentionSeconds = (options.retentionDays ?? 180) * 24 * 3600;
-  const run = async <T>(command: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (error) {
-      throw new BotError('state_unavailable', `Redis ${command} failed: ${describeError(error)}`, { cause: error, retryable: true });
-    }
-  };
+  const run = redisCall;
   const load = async (answerId: string) => {
     const json = await client.get(`answer:${answerId}`);
     return json ? (JSON.parse(json) as AnswerRecord) : undefined;

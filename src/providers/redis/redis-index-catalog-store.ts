@@ -1,5 +1,6 @@
+import { BotError } from '../../core/bot-error.js';
 import type { Redis } from 'ioredis';
-import { BotError, describeError } from '../../core/bot-error.js';
+import { redisCall } from './redis-call.js';
 import type { IndexCatalog, IndexCatalogStore } from '../../core/ports/index-catalog-store.js';
 
 const NAMESPACES_KEY = 'catalog-namespaces';
@@ -11,14 +12,7 @@ const keyOf = (namespace: string) => `catalog:${namespace}`;
  * in a set. Writes are MULTI transactions, so the set and the values agree.
  */
 export const createRedisIndexCatalogStore = (client: Redis): IndexCatalogStore => {
-  const run = async <T>(command: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof BotError) throw error;
-      throw new BotError('state_unavailable', `Redis ${command} failed: ${describeError(error)}`, { cause: error, retryable: true });
-    }
-  };
+  const run = redisCall;
   const exec = async (transaction: ReturnType<Redis['multi']>) => {
     const results = await transaction.exec();
     const failed = results?.find(([error]) => error);

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { BotError, describeError } from '../../core/bot-error.js';
+import { redisCall } from './redis-call.js';
 import type { KeyValueStore } from '../../core/ports/key-value-store.js';
 
 // Compare-and-delete, atomic: a lock is released only by the owner that still holds it.
@@ -47,13 +47,7 @@ export const createRedisKeyValueStore = async (options: RedisKeyValueStoreOption
   // Start-up does not wait for an unreachable Redis: calls fail fast (and fall back) until it is back.
   await client.connect().catch(() => undefined);
 
-  const run = async <T>(command: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (error) {
-      throw new BotError('state_unavailable', `Redis ${command} failed: ${describeError(error)}`, { cause: error, retryable: true });
-    }
-  };
+  const run = redisCall;
 
   return {
     provider: 'redis',
