@@ -66,7 +66,7 @@ export const runServeCommand = async (config: Config, options: { port?: number }
     },
     reindex: { ...runtime, sourceFor: ({ source }) => createDirectorySource({ root: source, supported: (path) => runtime.parser.canParse(path) }) },
   };
-  const adapters: PlatformAdapter[] = await createPlatformAdapters({ config, dependencies, logger, background, events: metrics.resilience });
+  const adapters: PlatformAdapter[] = await createPlatformAdapters({ config, dependencies, logger, background, events: metrics.resilience, state: runtime.state });
   if (config.server.web) {
     adapters.push(createWebAdapter({ tenantId: config.defaultTenant, services: createChatServices(dependencies, createMemoryMembershipDirectory({ tenants: {} })) }));
   }

@@ -1,0 +1,147 @@
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Authorize, type Logger as BoltLogger } from '@slack/bolt';
+import { cacheMemberships } from '../../src/core/access/cached-membership-directory.js';
+import type { ChatServices } from '../../src/core/conversation/chat-services.js';
+import type { KeyValueStore } from '../../src/core/ports/key-value-store.js';
+import type { Logger } from '../../src/core/ports/logger.js';
+import type { MembershipDirectory } from '../../src/core/ports/membership-directory.js';
+import { createDependencyPolicy, type DependencyPolicy } from '../../src/resilience/dependency-policy.js';
+import { POLICY_SETTINGS } from '../../src/resilience/policy-settings.js';
+import type { BackgroundWork } from '../shared/background-work.js';
+import type { HttpRoute, PlatformAdapter } from '../shared/platform-adapter.js';
+import { createSlackCall, createSlackPoster } from './post-slack-reply.js';
+import { registerCommands } from './slack-commands.js';
+import { SLACK_API_URL, type SlackConfig } from './slack-config.js';
+import { registerEventListeners } from './slack-event-listeners.js';
+import { createSlackMembership } from './slack-membership.js';
+import { createSlackMemoryStore } from './slack-memory-store.js';
+import { createAnsweredThreads, createResponder, type SlackRuntime } from './slack-runtime.js';
+import { createThreadHistory, type BotIdentity } from './slack-thread-history.js';
+
+export { fromEnvironment, type SlackConfig } from './slack-config.js';
+
+export type SlackAdapterOptions = {
+  config: SlackConfig;
+  /** Binds the core to this adapter's membership directory (createChatServices at the composition root). */
+  services: (membership: MembershipDirectory) => ChatServices;
+  logger: Logger;
+  background: BackgroundWork;
+  /** The `slack-api` policy from the composition root (with its metrics); a default one otherwise. */
+  policy?: DependencyPolicy;
+  /** Shared state for caches (memberships, answered threads); process memory otherwise. */
+  state?: KeyValueStore;
+  /** For response_url posts; tests inject one that reaches a local fake. */
+  fetch?: typeof fetch;
+};
+
+export type SlackAdapter = PlatformAdapter & { readonly app: App };
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+// Memberships change rarely and users.conversations is rate-limited (tier 3): five minutes.
+const MEMBERSHIP_TTL_MS = 5 * 60_000;
+
+/** Bolt and the WebClient log through the bot's logger (pino), not the console. */
+const boltLogger = (logger: Logger): BoltLogger => {
+  const text = (parts: unknown[]) => parts.map((part) => (typeof part === 'string' ? part : String(part))).join(' ');
+  return {
+    debug: (...parts: unknown[]) => logger.debug({ source: 'bolt' }, text(parts)),
+    info: (...parts: unknown[]) => logger.info({ source: 'bolt' }, text(parts)),
+    warn: (...parts: unknown[]) => logger.warn({ source: 'bolt' }, text(parts)),
+    error: (...parts: unknown[]) => logger.error({ source: 'bolt' }, text(parts)),
+    setLevel: () => undefined, // the bot's logger has its own level
+    getLevel: () => LogLevel.DEBUG,
+    setName: () => undefined,
+  };
+};
+
+/**
+ * The Slack adapter: a real Bolt app. Over HTTP, Bolt's HTTPReceiver verifies each request's
+ * signature (unsigned, mis-signed or older than five minutes → 401) and its `requestListener` is
+ * served as a route of the bot's one HTTP server; with an app token, Socket Mode instead.
+ */
+export const createSlackAdapter = (options: SlackAdapterOptions): SlackAdapter => {
+  const { config, background } = options;
+  const logger = options.logger.child({ adapter: 'slack' });
+  const policy = options.policy ?? createDependencyPolicy('slack-api', POLICY_SETTINGS['slack-api']);
+  const call = createSlackCall(policy);
+  const log = boltLogger(logger);
+  // Retries belong to the policy (backoff, Retry-After, breaker): the WebClient makes one attempt
+  // and reports a 429 at once instead of sleeping through it inside a policy attempt.
+  const clientOptions = () => ({
+    slackApiUrl: config.apiUrl ?? SLACK_API_URL,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: POLICY_SETTINGS['slack-api'].timeoutMs,
+  });
+  const client = new webApi.WebClient(config.botToken, { ...clientOptions(), logger: log });
+  const state = options.state ?? createSlackMemoryStore();
+  const membership = cacheMemberships(createSlackMembership({ client, call }), { state, ttlMs: MEMBERSHIP_TTL_MS });
+
+  // auth.test once, through the policy; a failure is not remembered, so the next event asks again.
+  let identity: Promise<BotIdentity> | undefined;
+  const botIdentity = (): Promise<BotIdentity> =>
+    (identity ??= call('auth.test', () => client.auth.test())
+      .then((result) => ({ botUserId: result.user_id ?? '', ...(result.bot_id ? { botId: result.bot_id } : {}) }))
+      .catch((error: unknown) => {
+        identity = undefined;
+        throw error;
+      }));
+  const authorize: Authorize<boolean> = async () => {
+    const { botUserId, botId } = await botIdentity();
+    return { botToken: config.botToken, botUserId, ...(botId ? { botId } : {}) };
+  };
+
+  const receiver = config.appToken
+    ? new SocketModeReceiver({ appToken: config.appToken, logger: log })
+    : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: false, logger: log });
+  const app = new App({ receiver, authorize, clientOptions: clientOptions(), logger: log, ignoreSelf: true, convoStore: false });
+  app.error(async (error) => logger.error({ error: error.message, code: error.code }, 'slack listener failed'));
+
+  const history = createThreadHistory({ client, call });
+  const runtime: SlackRuntime = {
+    services: options.services(membership),
+    membership, poster: createSlackPoster({ client, call }), history, threads: createAnsweredThreads(state),
+    background, logger, call, identity: botIdentity,
+    respond: createResponder(call, options.fetch),
+  };
+  registerCommands(app, runtime);
+  registerEventListeners(app, runtime);
+
+  let connected = false;
+  const routes: HttpRoute[] = [];
+  if (receiver instanceof HTTPReceiver) {
+    const listener = receiver.requestListener;
+    routes.push({
+      method: 'POST',
+      path: SLACK_EVENTS_PATH,
+      handle: (request, response) => {
+        try {
+          listener(request, response);
+        } catch (error) {
+          // Only a request Bolt does not route (another path) lands here.
+          logger.warn({ error: String(error) }, 'slack request not routed');
+          response.writeHead(404).end();
+        }
+      },
+    });
+  }
+
+  return {
+    name: 'slack',
+    app,
+    routes,
+    ...(config.appToken
+      ? {
+          start: async () => {
+            await app.start();
+            connected = true;
+          },
+        }
+      : {}),
+    stop: async () => {
+      // Only a started Socket Mode connection has anything to close; HTTP routes belong to the shared server.
+      if (connected) await app.stop();
+      connected = false;
+      history.clear();
+    },
+  };
+};
