@@ -65,6 +65,16 @@ program
   );
 
 program
+  .command('config')
+  .description('Inspect the configuration.')
+  .command('check')
+  .description('Print the resolved configuration with secrets masked, and every problem at once.')
+  .action(async () => {
+    const { runConfigCheckCommand } = await import('./commands/config-command.js');
+    process.exitCode = await runConfigCheckCommand();
+  });
+
+program
   .command('serve')
   .description('Serve Slack, Teams, the web page, /metrics, /healthz and /readyz on one port.')
   .option('-p, --port <port>', 'the port (default: PORT or 3000)', (value) => Number(value))

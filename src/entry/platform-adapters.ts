@@ -8,7 +8,8 @@ import { createDependencyPolicy, type ResilienceEvents } from '../resilience/dep
 import { POLICY_SETTINGS } from '../resilience/policy-settings.js';
 
 /**
- * The chat platforms configured in the environment. Slack runs when its variables are set; each
+ * The chat platforms configured in the environment. Slack runs when its variables are set, Teams
+ * always (emulator mode without Bot Framework credentials); each
  * adapter gets the core bound to its own membership directory and its own dependency policy.
  */
 export const createPlatformAdapters = async (options: {
@@ -35,5 +36,13 @@ export const createPlatformAdapters = async (options: {
   } else {
     options.logger.info({}, 'Slack: not configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to serve /slack/events)');
   }
+  const teams = await import('../../adapters/teams/index.js');
+  adapters.push(
+    teams.createTeamsAdapter({
+      config: teams.loadTeamsConfig(environment), services, logger: options.logger, background: options.background, state: options.state,
+      policy: createDependencyPolicy('teams-connector', POLICY_SETTINGS['teams-connector'], options.events),
+      emulatorTenantId: options.config.defaultTenant,
+    }),
+  );
   return adapters;
 };
