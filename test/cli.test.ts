@@ -89,4 +89,16 @@ describe('the ragbot CLI over examples/docs', () => {
     expect(mixed.stderr).toMatch(/built with embeddings none \(lexical only\).*hash:hash-384-v1.*--full/);
     expect((await ragbot(['ask', 'bgp', '--collection', 'faq'], { RAGBOT_EMBEDDINGS: 'bogus' })).stderr).toMatch(/RAGBOT_EMBEDDINGS: must be one of none, hash, use-lite/);
   });
+
+  it('indexes files beside the folders, and a flat directory, as a collection named after the directory', async () => {
+    const { mkdir, writeFile, copyFile } = await import('node:fs/promises');
+    const directory = join(dataDirectory, 'Team Docs');
+    await mkdir(join(directory, 'runbooks'), { recursive: true });
+    await copyFile(join(root, 'examples/docs/runbooks/haproxy-drain.md'), join(directory, 'runbooks/haproxy-drain.md'));
+    await writeFile(join(directory, 'notes.md'), '# Notes\n\nThe quarterly failover drill is on the first Monday.');
+    const summary = JSON.parse((await ragbot(['index', directory, '--json'], { RAGBOT_TENANT: 'flat' })).stdout);
+    expect(summary.collections.map((collection: { collection: string; scanned: number }) => [collection.collection, collection.scanned])).toEqual([
+      ['runbooks', 1], ['team-docs', 1],
+    ]);
+  });
 });

@@ -22,7 +22,7 @@ describe('createDocumentParser', () => {
   it('recognises the supported extensions in any case', () => {
     for (const id of ['a.md', 'b/c.MARKDOWN', 'd.txt', 'e.HTML', 'f.htm', 'g.Pdf', 'h.docx']) expect(parser.canParse(id)).toBe(true);
     for (const id of ['a.doc', 'b.png', 'md', '.md', 'c.md.bak', 'dir.md/readme']) expect(parser.canParse(id)).toBe(false);
-    expect(parser.version).toBe(1);
+    expect(parser.version).toBe(2);
   });
 
   it('loads and chunks each format', async () => {

@@ -5,7 +5,9 @@ import { loadDocx } from './loaders/docx-loader.js';
 import { loadHtml } from './loaders/html-loader.js';
 import { loadMarkdown } from './loaders/markdown-loader.js';
 import { loadPdf } from './loaders/pdf-loader.js';
+import { loadRoff } from './loaders/roff-loader.js';
 import { loadText } from './loaders/text-loader.js';
+import { gunzipSync } from 'node:zlib';
 import type { LoaderInput, ParsedDocument } from './parsed-document.js';
 
 type Loader = { format: string; load: (input: LoaderInput) => ParsedDocument | Promise<ParsedDocument> };
@@ -18,17 +20,32 @@ const LOADERS: Record<string, Loader> = {
   '.htm': { format: 'html', load: loadHtml },
   '.pdf': { format: 'pdf', load: loadPdf },
   '.docx': { format: 'docx', load: loadDocx },
+  '.text': { format: 'text', load: loadText },
+  '.rst': { format: 'text', load: loadText },
+  '.adoc': { format: 'text', load: loadText },
+  '.man': { format: 'man page', load: loadRoff },
+  '.mdoc': { format: 'man page', load: loadRoff },
 };
 
+// Man page sources are named by their section: bgpd.8, printf.3p, and often gzipped (bgpd.8.gz).
+const MAN_SECTION = /\.[1-9][a-z]{0,3}$/i;
+const ROFF: Loader = { format: 'man page', load: loadRoff };
+
 /** Bump whenever loading or chunking output changes, so indexes re-chunk unchanged files once. */
-const PARSER_VERSION = 1;
+const PARSER_VERSION = 2;
 
 export const SUPPORTED_EXTENSIONS = Object.keys(LOADERS);
 
+const withoutGzip = (fileName: string) => fileName.replace(/\.gz$/i, '');
+
 const loaderFor = (documentId: string): Loader | undefined => {
   const fileName = documentId.split('/').at(-1) ?? documentId;
-  const dot = fileName.lastIndexOf('.');
-  return dot > 0 ? LOADERS[fileName.slice(dot).toLowerCase()] : undefined;
+  const plain = withoutGzip(fileName);
+  // Only man pages are read gzipped; other formats compressed are not what they claim to be.
+  if (plain !== fileName) return MAN_SECTION.test(plain) || /\.(man|mdoc)$/i.test(plain) ? ROFF : undefined;
+  if (MAN_SECTION.test(plain)) return ROFF;
+  const dot = plain.lastIndexOf('.');
+  return dot > 0 ? LOADERS[plain.slice(dot).toLowerCase()] : undefined;
 };
 
 const shortMessage = (error: unknown): string =>
@@ -43,7 +60,8 @@ export const createDocumentParser = (options: { chunking?: ChunkOptions } = {}):
     if (!loader) throw new BotError('document_unreadable', `unsupported file type: ${documentId}`);
     let parsed: ParsedDocument;
     try {
-      parsed = await loader.load({ bytes, documentId });
+      const content = /\.gz$/i.test(documentId) ? new Uint8Array(gunzipSync(bytes, { maxOutputLength: 64 * 1024 * 1024 })) : bytes;
+      parsed = await loader.load({ bytes: content, documentId: withoutGzip(documentId) });
     } catch (error) {
       // Parser libraries throw all sorts; the index report needs one code and a short reason.
       if (error instanceof BotError) throw error;

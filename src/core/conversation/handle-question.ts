@@ -26,6 +26,11 @@ export type HandledQuestion =
 
 // Slack retries for up to an hour, Teams after 15 s: a day covers every redelivery.
 const DEDUPE_TTL_MS = 24 * 3600_000;
+// While a question is being answered its key lives only briefly, renewed as long as the work goes
+// on: if the process dies mid-answer the key expires, so the platform's redelivery is answered
+// instead of being dropped as a duplicate of an attempt that will never finish.
+export const PROCESSING_TTL_MS = 15_000;
+const PROCESSING_RENEW_MS = PROCESSING_TTL_MS / 3;
 
 export const rateLimitedText = (retryAfterMs: number) =>
   `You're asking faster than I can keep up with: please wait ${Math.max(1, Math.ceil(retryAfterMs / 1000))} seconds and ask again.`;
@@ -42,10 +47,20 @@ export const handleQuestion = async (
   const { question, deliver, signal } = options;
   const { state, telemetry } = dependencies;
   const key = `seen:${question.platform}:${question.tenantId}:${question.id}`;
-  if (!(await state.setIfAbsent(key, 'processing', { ttlMs: DEDUPE_TTL_MS }))) {
+  if (!(await state.setIfAbsent(key, 'processing', { ttlMs: PROCESSING_TTL_MS }))) {
     telemetry?.onDuplicate?.(question);
     return { status: 'duplicate' };
   }
+  let renewal: Promise<unknown> = Promise.resolve();
+  const renewing = setInterval(() => {
+    renewal = state.set(key, 'processing', { ttlMs: PROCESSING_TTL_MS }).catch(() => undefined);
+  }, PROCESSING_RENEW_MS);
+  renewing.unref?.();
+  // A renewal still in flight must land before the final value, never after it.
+  const stopRenewing = async () => {
+    clearInterval(renewing);
+    await renewal;
+  };
   try {
     for (const [limit, bucketKey, bucket] of [
       ['user', `rate:user:${question.tenantId}:${question.user.id}`, dependencies.limits.perUser],
@@ -54,11 +69,14 @@ export const handleQuestion = async (
       const token = await state.takeToken(bucketKey, bucket);
       if (!token.allowed) {
         telemetry?.onRateLimited?.(question, limit);
+        await stopRenewing();
+        await state.set(key, 'rate-limited', { ttlMs: DEDUPE_TTL_MS }).catch(() => undefined);
         return { status: 'rate-limited', retryAfterMs: token.retryAfterMs };
       }
     }
     const answer = await askQuestion(dependencies, { question, signal });
     const { messageRef } = await deliver(answer);
+    await stopRenewing();
     await state.set(key, 'delivered', { ttlMs: DEDUPE_TTL_MS });
     telemetry?.onAnswered?.(question, answer);
     await dependencies.feedback
@@ -72,8 +90,11 @@ export const handleQuestion = async (
       .catch(() => undefined);
     return { status: 'answered', answer, ...(messageRef ? { messageRef } : {}) };
   } catch (error) {
+    await stopRenewing();
     telemetry?.onDeliveryFailed?.(question, error);
     await state.delete(key).catch(() => undefined);
     throw error;
+  } finally {
+    clearInterval(renewing);
   }
 };

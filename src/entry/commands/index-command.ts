@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { assertValidName } from '../../core/access/search-scope.js';
 import { BotError } from '../../core/bot-error.js';
@@ -40,17 +40,26 @@ const planDirectory = async (runtime: Runtime, options: IndexCommandOptions & { 
   if (options.collection) {
     return [{ collection: assertValidName('collection', options.collection), source: sourceFor(runtime, options, root) }];
   }
-  const folders = (await readdir(root, { withFileTypes: true }))
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-    .map((entry) => entry.name)
-    .sort();
-  if (folders.length === 0) {
-    throw new BotError('input_invalid', `"${options.directory}" has no sub-folders to use as collections: pass --collection <name>.`);
-  }
-  return folders.map((folder) => ({
-    collection: assertValidName('collection', folder),
+  const entries = await readdir(root, { withFileTypes: true });
+  const folders = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort();
+  const hasRootFiles = entries.some((entry) => entry.isFile() && runtime.parser.canParse(entry.name));
+  const plans: Plan[] = folders.map((folder) => ({
+    collection: collectionNameOf(folder),
     source: prefixDocumentIds(sourceFor(runtime, options, join(root, folder)), folder),
   }));
+  if (hasRootFiles || folders.length === 0) {
+    // Files beside the folders (or a flat directory) form a collection named after the directory.
+    let name = collectionNameOf(basename(root));
+    while (plans.some((plan) => plan.collection === name)) name = `${name}-root`;
+    plans.push({ collection: name, source: sourceFor(runtime, { ...options, ignore: [...(options.ignore ?? []), ...folders.map((folder) => `/${folder}/`)] }, root) });
+  }
+  return plans;
+};
+
+/** A folder name as a collection name: lowercase letters, digits, "-", "_" and "." only. */
+const collectionNameOf = (folder: string): string => {
+  const name = folder.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/_{2,}/g, '_').replace(/^[^a-z0-9]+/, '').slice(0, 63);
+  return name || 'docs';
 };
 
 /** Under a policy: only the tenant's collections, from the directory given or their policy sources. */
