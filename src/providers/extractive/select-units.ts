@@ -5,8 +5,8 @@ import { equivalentStems } from '../../core/retrieval/query-expansion.js';
 
 export type ScoredUnit = TextUnit & { source: number; score: number };
 
-const MAX_UNITS = 5;
-const MAX_CHARACTERS = 1_000;
+const MAX_UNITS = 6;
+const MAX_CHARACTERS = 1_200;
 /** Units scoring below this share of the best one dilute an answer more than they help it. */
 const RELATIVE_FLOOR = 0.35;
 /** A runner-up source is quoted too when its best unit is this close to the overall best. */
