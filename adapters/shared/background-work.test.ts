@@ -23,3 +23,24 @@ describe('background work', () => {
     expect(await work.drain(20)).toBe(false);
   });
 });
+
+describe('background work under a burst', () => {
+  it('runs at most `concurrency` tasks at once and still runs every one', async () => {
+    const work = createBackgroundWork(() => undefined, { concurrency: 3 });
+    let active = 0;
+    let peak = 0;
+    let done = 0;
+    for (let index = 0; index < 20; index++) {
+      work.run(async () => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        active--;
+        done++;
+      });
+    }
+    expect(work.pending).toBe(20);
+    expect(await work.drain(5_000)).toBe(true);
+    expect([peak, done]).toEqual([3, 20]);
+  });
+});

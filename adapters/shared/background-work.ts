@@ -1,22 +1,36 @@
 /**
- * Answers are computed after the platform has been acknowledged; this keeps track of them so a
- * shutdown can let them finish (within a bound) instead of dropping them.
+ * Answers are computed after the platform has been acknowledged; this runs them a few at a time
+ * (so a burst cannot starve the acknowledgements on the one event loop, nor balloon memory) and
+ * keeps track of them, so a shutdown can let them finish (within a bound) instead of dropping them.
  */
 export type BackgroundWork = {
   run(task: () => Promise<unknown>): void;
+  /** Tasks running or waiting to run. */
   readonly pending: number;
   /** Resolves when every task has settled, or after `timeoutMs`; true when nothing was left. */
   drain(timeoutMs: number): Promise<boolean>;
 };
 
-export const createBackgroundWork = (onError: (error: unknown) => void): BackgroundWork => {
+export const createBackgroundWork = (onError: (error: unknown) => void, options: { concurrency?: number } = {}): BackgroundWork => {
+  const concurrency = options.concurrency ?? 8;
+  const waiting: (() => void)[] = [];
   const tasks = new Set<Promise<unknown>>();
+  let running = 0;
+  const slot = () =>
+    running < concurrency ? ((running++), Promise.resolve()) : new Promise<void>((resolve) => waiting.push(() => ((running++), resolve())));
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
   return {
     run(task) {
-      const promise = Promise.resolve()
+      const promise = slot()
         .then(task)
         .catch(onError)
-        .finally(() => tasks.delete(promise));
+        .finally(() => {
+          release();
+          tasks.delete(promise);
+        });
       tasks.add(promise);
     },
     get pending() {

@@ -13,8 +13,10 @@ export const POLICY_SETTINGS: Record<DependencyName, PolicySettings> = {
   'llm:anthropic': { ...base, timeoutMs: 30_000, maxAttempts: 2, concurrency: 8, queue: 32 },
   embeddings: { ...base, timeoutMs: 15_000 },
   vectorstore: { ...base, timeoutMs: 5_000 },
-  'slack-api': { ...base, maxDelayMs: 30_000, concurrency: 8, queue: 256 },
-  'teams-connector': { ...base, concurrency: 8, queue: 256 },
+  // Posting an answer must wait its turn, never be dropped: the queue is sized for bursts, and the
+  // answers feeding it are already bounded by the background work's concurrency.
+  'slack-api': { ...base, maxDelayMs: 30_000, concurrency: 8, queue: 10_000 },
+  'teams-connector': { ...base, concurrency: 8, queue: 10_000 },
   redis: { ...base, timeoutMs: 500, maxAttempts: 1, breakAfter: 3, halfOpenAfterMs: 5_000, concurrency: 64, queue: 512 },
   membership: { ...base, timeoutMs: 5_000 },
 };

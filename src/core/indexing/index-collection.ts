@@ -99,7 +99,9 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
   const previous = options.full ? undefined : await catalogs.load(namespace);
   if (previous) assertSameEmbedder(previous, embedder);
   const reparseAll = previous !== undefined && previous.parserVersion !== parser.version;
-  const catalog = previous ? structuredClone(previous) : emptyCatalog(namespace, dependencies);
+  // A shallow copy: records are replaced, never changed in place, so the previous catalog stays intact
+  // (a deep clone of a large catalog cost more than an unchanged run's whole work).
+  const catalog: IndexCatalog = previous ? { ...previous, documents: { ...previous.documents } } : emptyCatalog(namespace, dependencies);
   catalog.parserVersion = parser.version;
 
   const { entries, skipped } = await options.source.list({ signal });
@@ -141,7 +143,7 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
     if (!loaded.drafts) {
       // Touched but not edited: same bytes, nothing to re-index.
       summary.unchanged++;
-      if (record) record.modifiedAt = entry.modifiedAt.toISOString();
+      if (record) catalog.documents[entry.documentId] = { ...record, modifiedAt: entry.modifiedAt.toISOString() };
       continue;
     }
     const chunks = buildChunks(loaded.drafts, { documentId: entry.documentId, collection, modifiedAt: entry.modifiedAt });
