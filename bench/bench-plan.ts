@@ -5,16 +5,32 @@
  */
 export type CorpusPlan = { label: string; targetChunks: number };
 
+export type ScenarioScript =
+  | 'index-scenario.ts'
+  | 'ask-scenario.ts'
+  | 'quality-scenario.ts'
+  | 'baseline-scale-scenario.ts'
+  | 'ann-scenario.ts'
+  | 'pinecone-scenario.ts'
+  | 'reindex-scenario.ts'
+  | 'chat-path-scenario.ts';
+
+/** Which README section a scenario's figures belong to. */
+export type Section = 'core' | 'baselines' | 'scaling' | 'incremental' | 'chat';
+
 export type Scenario = {
   id: string;
   description: string;
-  script: 'index-scenario.ts' | 'ask-scenario.ts';
+  script: ScenarioScript;
   args: string[];
+  section?: Section;
   /** Scenarios whose output (an index) this one reads. */
   needs: string[];
   corpus?: string;
   /** Only with --full. */
   full?: boolean;
+  /** Only in the quick profile (--full runs a longer variant). */
+  quick?: boolean;
 };
 
 export const CORPORA: (CorpusPlan & { full?: boolean })[] = [
@@ -22,7 +38,69 @@ export const CORPORA: (CorpusPlan & { full?: boolean })[] = [
   { label: '1k', targetChunks: 1_000 },
   { label: '10k', targetChunks: 10_000 },
   { label: '30k', targetChunks: 30_000, full: true },
+  { label: '100k', targetChunks: 100_000, full: true },
+  // A private copy of the 10k corpus: the incremental re-index scenarios edit its files.
+  { label: '10k-edit', targetChunks: 10_000 },
 ];
+
+/** Edits of the incremental re-index scenarios: the seed picks the files, as in the corpus. */
+export const EDIT_SEED = 20_260_101;
+
+const quality = (pipeline: 'ours' | 'langchain' | 'bm25', embeddings: string, options: Partial<Scenario> = {}): Scenario => ({
+  id: `quality-${pipeline}-${embeddings}`,
+  description: `${pipeline} pipeline over examples/docs (embeddings=${embeddings}): eval quality, indexing, latency, memory`,
+  script: 'quality-scenario.ts',
+  args: ['--pipeline', pipeline, '--embeddings', embeddings, '--directory', 'examples/docs', ...(pipeline === 'ours' ? ['--data-dir', `<tmp>/quality-${embeddings}`] : [])],
+  needs: [],
+  section: 'baselines',
+  ...options,
+});
+
+const baselineAtScale = (pipeline: 'langchain' | 'bm25', corpus: string, options: Partial<Scenario> = {}): Scenario => ({
+  id: `${pipeline}-${corpus}`,
+  description: `${pipeline} baseline on the ${corpus}-chunk corpus: indexing, latency, memory`,
+  script: 'baseline-scale-scenario.ts',
+  args: ['--pipeline', pipeline, '--embeddings', 'hash', '--directory', `<tmp>/corpus-${corpus}`, '--questions', '<tmp>/questions.json'],
+  needs: [],
+  corpus,
+  section: 'scaling',
+  ...options,
+});
+
+const ann = (corpus: string, options: Partial<Scenario> = {}): Scenario => ({
+  id: `ann-hash-${corpus}`,
+  description: `dense search at ${corpus} chunks: flat scan, then IVF-PQ and HNSW-SQ vector indexes built after indexing`,
+  script: 'ann-scenario.ts',
+  args: ['--data-dir', `<tmp>/data-hash-${corpus}`, '--questions', '<tmp>/questions.json'],
+  // After ask-hash: it adds a vector index to that data directory.
+  needs: [`index-hash-${corpus}`],
+  section: 'scaling',
+  ...options,
+});
+
+/** Quick: the fake LLM at 200 concurrent requests only; --full: at 50, 200 and 500 as well. */
+const chatPath = (platform: 'slack' | 'teams', full: boolean): Scenario => ({
+  id: `chat-${platform}${full ? '-full' : ''}`,
+  description: `${platform} acks and answer delivery under bursts of 50, 200 and 500 requests (fake LLM at ${full ? '50, 200 and 500' : '200'}) and a rate sweep, on loopback`,
+  script: 'chat-path-scenario.ts',
+  args: [
+    '--platform', platform, '--data-dir', `<tmp>/data-chat-${platform}`, '--levels', '50,200,500', '--fake-llm-levels', full ? '50,200,500' : '200',
+    '--answerers', 'extractive,fake-llm', '--rates', '25,50,100,200,400', '--rate-seconds', '4',
+  ],
+  needs: [],
+  section: 'chat',
+  ...(full ? { full: true } : { quick: true }),
+});
+
+const reindex = (percent: number, round: number, needs: string): Scenario => ({
+  id: `reindex-hash-10k-${percent}pct`,
+  description: `edit ${percent}% of the 10k corpus's documents, then re-index incrementally (hashed embedder)`,
+  script: 'reindex-scenario.ts',
+  args: ['--directory', '<tmp>/corpus-10k-edit', '--data-dir', '<tmp>/data-hash-10k-edit', '--embeddings', 'hash',
+    '--change-percent', String(percent), '--seed', String(EDIT_SEED), '--round', String(round)],
+  needs: [needs],
+  section: 'incremental',
+});
 
 const index = (embeddings: string, corpus: string, options: Partial<Scenario> & { dataLabel?: string } = {}): Scenario => ({
   id: `index-${embeddings}-${corpus}`,
@@ -77,12 +155,54 @@ export const SCENARIOS: Scenario[] = [
   ask('hash', '30k', { full: true }),
   index('use-lite', '10k', { dataLabel: 'shared', full: true, needs: ['index-use-lite-1k'], description: 'extend the use-lite index from 1k to 10k chunks' }),
   ask('use-lite', '10k', { dataLabel: 'shared', full: true }),
+
+  // Baselines on examples/docs: the same documents and questions as npm run eval, one process each.
+  quality('ours', 'none'),
+  quality('ours', 'hash'),
+  quality('langchain', 'hash'),
+  quality('bm25', 'none'),
+  quality('ours', 'use-lite', { full: true }),
+  quality('langchain', 'use-lite', { full: true }),
+
+  // Scaling. Pinecone first: it reads data-hash-1k as its LanceDB reference before ann-hash-1k adds a vector index.
+  {
+    id: 'pinecone-hash-1k',
+    description: 'Pinecone store against the local fake (own process) vs LanceDB, 1k chunks: loopback overhead per question',
+    script: 'pinecone-scenario.ts',
+    args: ['--directory', '<tmp>/corpus-1k', '--data-dir', '<tmp>/data-pinecone-1k', '--lancedb-data-dir', '<tmp>/data-hash-1k', '--questions', '<tmp>/questions.json'],
+    needs: ['index-hash-1k'],
+    corpus: '1k',
+    section: 'scaling',
+  },
+  ann('1k'),
+  ann('10k'),
+  baselineAtScale('langchain', '10k'),
+  baselineAtScale('bm25', '10k'),
+  index('hash', '100k', { full: true, section: 'scaling' }),
+  ask('hash', '100k', { full: true, section: 'scaling' }),
+  index('none', '100k', { full: true, section: 'scaling' }),
+  ask('none', '100k', { full: true, section: 'scaling' }),
+  ann('30k', { full: true }),
+  ann('100k', { full: true }),
+  baselineAtScale('langchain', '100k', { full: true }),
+  baselineAtScale('bm25', '100k', { full: true }),
+
+  // Incremental re-index on a private copy of the 10k corpus.
+  index('hash', '10k-edit', { section: 'incremental', description: 'full index of a copy of the 10k corpus (hashed embedder), the reference for re-index cost' }),
+  reindex(1, 1, 'index-hash-10k-edit'),
+  reindex(10, 2, 'reindex-hash-10k-1pct'),
+
+  // The chat path, last: one bot process per platform, the fakes and the load in this child.
+  chatPath('slack', false),
+  chatPath('teams', false),
+  chatPath('slack', true),
+  chatPath('teams', true),
 ];
 
 /** The scenarios to run: all (of the mode), or the requested ones and what they need, in plan order. */
 export const selectScenarios = (options: { full: boolean; only?: string[] }): Scenario[] => {
   const byId = new Map(SCENARIOS.map((scenario) => [scenario.id, scenario]));
-  if (!options.only) return SCENARIOS.filter((scenario) => options.full || !scenario.full);
+  if (!options.only) return SCENARIOS.filter((scenario) => (options.full ? !scenario.quick : !scenario.full));
   const wanted = new Set<string>();
   const add = (id: string) => {
     const scenario = byId.get(id);

@@ -48,6 +48,8 @@ export type Figure = {
   /** Undefined when the figure has no target. */
   met?: boolean;
   command: string;
+  /** One-minute load average when the child started. */
+  loadAverage?: number;
 };
 
 const numberOf = (result: Record<string, unknown>, field: string): number => Number(result[field] ?? Number.NaN);
@@ -55,6 +57,8 @@ const numberOf = (result: Record<string, unknown>, field: string): number => Num
 const EMBEDDER_NAMES: Record<string, string> = { none: 'lexical only (default)', hash: 'hashed embedder', 'use-lite': 'USE-lite' };
 
 export const commandOf = (scenario: Scenario): string => `npm run bench -- --only ${scenario.id}`;
+
+export { EMBEDDER_NAMES };
 
 const indexFigure = (run: ScenarioRun): Figure => {
   const { scenario, result } = run;
@@ -112,21 +116,28 @@ const reindexFigure = (run: ScenarioRun): Figure => {
   };
 };
 
-/** Figures of the scenarios that report one; the first examples/docs run is only set-up. */
+/**
+ * Figures of the core scenarios (indexing, ask latency, unchanged re-index); the first examples/docs
+ * run is only set-up. The other sections' scenarios are reported by section-report.ts.
+ */
 export const figuresOf = (runs: ScenarioRun[]): Figure[] =>
   runs.flatMap((run): Figure[] => {
-    if (run.scenario.id === 'reindex-examples-unchanged') return [reindexFigure(run)];
+    const withLoad = (figure: Figure): Figure => ({ ...figure, loadAverage: run.loadAverage });
+    if (run.scenario.section !== undefined && run.scenario.section !== 'core') return [];
+    if (run.scenario.id === 'reindex-examples-unchanged') return [withLoad(reindexFigure(run))];
     if (run.scenario.id.startsWith('reindex-')) return [];
-    return [run.scenario.script === 'ask-scenario.ts' ? askFigure(run) : indexFigure(run)];
+    if (run.scenario.script === 'ask-scenario.ts') return [withLoad(askFigure(run))];
+    if (run.scenario.script === 'index-scenario.ts') return [withLoad(indexFigure(run))];
+    return [];
   });
 
 export const markdownTable = (figures: Figure[]): string => {
   const verdict = (figure: Figure) => (figure.met === undefined ? '' : figure.met ? 'met' : '**missed**');
   const lines = [
-    '| measure | chunks | result | peak RSS | target | status |',
-    '|---|---:|---|---:|---|---|',
+    '| measure | chunks | result | peak RSS | load | target | status | command |',
+    '|---|---:|---|---:|---:|---|---|---|',
     ...figures.map((figure) =>
-      `| ${figure.measure} | ${figure.chunks.toLocaleString('en-US')} | ${figure.value} | ${Math.round(figure.peakRssMb)} MiB | ${figure.target ?? ''} | ${verdict(figure)} |`),
+      `| ${figure.measure} | ${figure.chunks.toLocaleString('en-US')} | ${figure.value} | ${Math.round(figure.peakRssMb)} MiB | ${figure.loadAverage ?? ''} | ${figure.target ?? ''} | ${verdict(figure)} | \`${figure.command}\` |`),
   ];
   return lines.join('\n');
 };

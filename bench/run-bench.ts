@@ -2,7 +2,8 @@
  * npm run bench [-- --full] [--only <id,id>] [--cpu-prof] [--keep] [--verbose]
  *
  * Generates synthetic corpora into a temporary directory, runs each scenario of bench-plan.ts in a
- * fresh child process, prints a Markdown table and writes bench/results.json (results-full.json
+ * fresh child process, prints Markdown tables (core figures, then the baselines, scaling,
+ * incremental re-index and chat-path sections) and writes bench/results.json (results-full.json
  * with --full; nothing with --only, whose partial results would overwrite a complete run).
  * --cpu-prof profiles every child and prints where its time went; --keep leaves the temporary
  * directory for inspection.
@@ -17,6 +18,7 @@ import { generateQuestions } from './bench-questions.js';
 import { commandOf, figuresOf, markdownTable, type ScenarioRun } from './bench-report.js';
 import { describeProfile, readProfile, summarizeProfile } from './cpu-profile-summary.js';
 import { REPOSITORY_ROOT, runChild } from './run-child.js';
+import { sectionReports } from './section-report.js';
 import { parseArguments } from './scenario-support.js';
 import { generateCorpus, writeCorpus } from './synthetic-corpus.js';
 
@@ -115,8 +117,10 @@ const main = async () => {
 
     const runs = await runScenarios(scenarios, temporary);
     const figures = figuresOf(runs);
-    const table = markdownTable(figures);
-    console.log(table);
+    if (figures.length > 0) console.log(markdownTable(figures));
+    const sections = sectionReports(runs);
+    if (sections.markdown) console.log(`\n${sections.markdown}`);
+    const loads = runs.map((run) => run.loadAverage);
     const chunksOf = (label: string) =>
       Math.max(0, ...runs.filter((run) => run.scenario.corpus === label).map((run) => Number(run.result.chunksStored ?? 0)));
     const report = {
@@ -129,7 +133,11 @@ const main = async () => {
       corpora: corpora.map((corpus) => ({ ...corpus, chunks: chunksOf(corpus.label) })),
       questions: QUESTION_COUNT,
       totalSeconds: Math.round(performance.now() - started) / 1000,
+      loadAverage: { min: Math.min(...loads), max: Math.max(...loads) },
       figures,
+      // Baselines, scaling, incremental re-index and chat path: every entry carries its command.
+      sections: sections.json,
+      targets: sections.targets,
       scenarios: runs.map(({ scenario, wallSeconds, loadAverage, result }) => ({
         id: scenario.id,
         description: scenario.description,

@@ -1,0 +1,96 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from './bench-plan.js';
+import { selectScenarios } from './bench-plan.js';
+import type { ScenarioRun } from './bench-report.js';
+import { addParagraph, editCorpus, listFiles } from './edit-corpus.js';
+import { createFixedLatencyModel } from './fixed-latency-model.js';
+import { qualityShortfalls, sectionReports } from './section-report.js';
+
+describe('addParagraph', () => {
+  const content = '# Title\n\nIntro text.\n\n## First\n\nBody one.\n\n### Deeper\n\nBody two.\n';
+
+  it('adds the paragraph at the end of the chosen section, before the next heading', () => {
+    expect(addParagraph(content, 0, 'New.')).toBe('# Title\n\nIntro text.\n\nNew.\n\n## First\n\nBody one.\n\n### Deeper\n\nBody two.\n');
+    expect(addParagraph(content, 1, 'New.')).toBe('# Title\n\nIntro text.\n\n## First\n\nBody one.\n\nNew.\n\n### Deeper\n\nBody two.\n');
+    expect(addParagraph(content, 2, 'New.')).toBe('# Title\n\nIntro text.\n\n## First\n\nBody one.\n\n### Deeper\n\nBody two.\n\nNew.\n');
+  });
+});
+
+describe('editCorpus', () => {
+  it('edits the requested share of files, deterministically, and other files per round', async () => {
+    const make = async () => {
+      const directory = await mkdtemp(join(tmpdir(), 'ragbot-edit-'));
+      await mkdir(join(directory, 'runbooks'));
+      for (let index = 0; index < 200; index++) {
+        await writeFile(join(directory, 'runbooks', `doc-${String(index).padStart(3, '0')}.md`), `# Doc ${index}\n\nIntro.\n\n## Steps\n\nDo it.\n`);
+      }
+      return directory;
+    };
+    const [first, second] = [await make(), await make()];
+    try {
+      const editedFirst = await editCorpus(first, { percent: 10, seed: 7, round: 1 });
+      const editedSecond = await editCorpus(second, { percent: 10, seed: 7, round: 1 });
+      expect(editedFirst).toHaveLength(20);
+      expect(editedSecond).toEqual(editedFirst);
+      expect(await readFile(join(first, editedFirst[0] as string), 'utf8')).toContain('Amended in review round 1');
+      const nextRound = await editCorpus(first, { percent: 1, seed: 7, round: 2 });
+      expect(nextRound).toHaveLength(2);
+      expect(await listFiles(first)).toHaveLength(200);
+    } finally {
+      await rm(first, { recursive: true, force: true });
+      await rm(second, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('createFixedLatencyModel', () => {
+  it('returns the extractive answer no sooner than its latency', async () => {
+    const model = createFixedLatencyModel(40);
+    const started = performance.now();
+    const result = await model.generate({ question: 'vault rotation?', history: [], sources: [{ n: 1, title: 'Vault', section: 'Vault', text: 'Rotate the vault token every 90 days.', score: 1 }] });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(39);
+    expect(result.text).toContain('90 days');
+  });
+});
+
+const figures = (recallAt5: number, factCoverage: number) => ({ recallAt5, mrrAt10: 0.9, factCoverage, abstentionAccuracy: 0.8, falseRefusalRate: 0 });
+const latency = (p50: number, p95: number) => ({ samples: 10, p50, p95, max: p95, mean: p50 });
+const run = (id: string, script: Scenario['script'], result: Record<string, unknown>): ScenarioRun => ({
+  scenario: { id, description: id, script, args: [], needs: [] }, wallSeconds: 1, loadAverage: 1.5, result: { peakRssMb: 100, ...result },
+});
+
+describe('the section report', () => {
+  it('lists where ours falls below a baseline, figure by figure, and judges the targets', () => {
+    const ours = { pipeline: 'ours', embeddings: 'hash', sets: [{ set: 'questions', figures: figures(1, 0.6), meanAnswerCharacters: 400, sourceFactCoverage: 0.8 }] };
+    const bm25 = { pipeline: 'bm25', embeddings: 'none', sets: [{ set: 'questions', figures: { ...figures(0.9, 0.7), abstentionAccuracy: 0 }, meanAnswerCharacters: 3000, sourceFactCoverage: 0.7 }] };
+    expect(qualityShortfalls(ours, bm25)).toEqual(['fact coverage on questions: 0.600 < 0.700']);
+    const report = sectionReports([
+      run('quality-ours-hash', 'quality-scenario.ts', { ...ours, chunks: 10, latencyMs: latency(20, 30) }),
+      run('quality-langchain-hash', 'quality-scenario.ts', { pipeline: 'langchain', embeddings: 'hash', chunks: 8, latencyMs: latency(1, 2), sets: bm25.sets }),
+      run('quality-bm25-none', 'quality-scenario.ts', { ...bm25, chunks: 10, latencyMs: latency(1, 3) }),
+      run('index-hash-10k-edit', 'index-scenario.ts', { files: 100, chunksIndexed: 1000, chunksEmbedded: 1000, indexSeconds: 10, cpuSeconds: 9 }),
+      run('reindex-hash-10k-1pct', 'reindex-scenario.ts', { changePercent: 1, filesChanged: 1, filesUnchanged: 99, chunksIndexed: 10, chunksEmbedded: 2, cacheHitRate: 0.8, indexSeconds: 0.4, cpuSeconds: 0.3 }),
+    ]);
+    expect(report.targets.map((target) => [target.target.split(' ≥')[0]?.split(' query')[0], target.met])).toEqual([
+      ['ours (hashed embedder)', false],
+      ['ours (hashed embedder)', false],
+      ['re-index after 1% of documents changed ≤ 5% of a full index', true],
+    ]);
+    expect(report.markdown).toContain('`npm run bench -- --only quality-bm25-none`');
+    expect(report.markdown).toContain('| 1% of documents edited | 1 changed, 99 unchanged | 10 | 2 | 0.800 | 0.40 s (CPU 0.30 s) | 4.0% (CPU 3.3%)');
+  });
+});
+
+describe('the plan', () => {
+  it('keeps the quick profile free of --full scenarios and lets --only pull in what a scenario needs', () => {
+    const quick = selectScenarios({ full: false }).map((scenario) => scenario.id);
+    expect(quick).toContain('chat-slack');
+    expect(quick).not.toContain('ann-hash-100k');
+    expect(selectScenarios({ full: false, only: ['reindex-hash-10k-10pct'] }).map((scenario) => scenario.id)).toEqual([
+      'index-hash-10k-edit', 'reindex-hash-10k-1pct', 'reindex-hash-10k-10pct',
+    ]);
+  });
+});

@@ -1,0 +1,361 @@
+/**
+ * Tables and target verdicts for the sections added beside the core figures: peer baselines on
+ * examples/docs, scaling (sizes, ANN indexes, Pinecone overhead), incremental re-index and the chat
+ * path. Every row names the command that reproduces it and the load average it ran under.
+ */
+import type { Scenario } from './bench-plan.js';
+import { commandOf, type LatencySummary, type ScenarioRun } from './bench-report.js';
+
+export type TargetVerdict = { section: string; target: string; measured: string; met?: boolean; command: string };
+
+type Result = Record<string, unknown>;
+const num = (result: Result, field: string): number => Number(result[field] ?? Number.NaN);
+const fixed = (value: number, digits = 3) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value * 10) / 10}` : '—');
+const latency = (summary: LatencySummary | undefined) => (summary ? `${ms(summary.p50)} / ${ms(summary.p95)} ms` : '—');
+const rss = (result: Result) => `${Math.round(num(result, 'peakRssMb'))} MiB`;
+const cmd = (scenario: Scenario) => `\`${commandOf(scenario)}\``;
+const verdict = (met: boolean | undefined) => (met === undefined ? '' : met ? 'met' : '**missed**');
+const table = (header: string[], rows: string[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+// ---------------------------------------------------------------------------------------------
+// Baselines
+
+type EvalFigures = { recallAt5: number; mrrAt10: number; factCoverage: number; abstentionAccuracy: number; falseRefusalRate: number };
+type SetReport = { set: string; figures: EvalFigures; meanAnswerCharacters: number; sourceFactCoverage: number };
+
+const PIPELINE_NAMES: Record<string, string> = { ours: 'ours', langchain: 'LangChain.js', bm25: 'BM25 (MiniSearch)' };
+const EMBEDDING_NAMES: Record<string, string> = { none: 'lexical, the default', hash: 'hashed embedder', 'use-lite': 'USE-lite' };
+
+export const pipelineName = (result: Result) =>
+  result.pipeline === 'bm25' ? PIPELINE_NAMES.bm25 as string : `${PIPELINE_NAMES[String(result.pipeline)] ?? String(result.pipeline)} (${EMBEDDING_NAMES[String(result.embeddings)] ?? String(result.embeddings)})`;
+
+const setsOf = (result: Result) => (result.sets as SetReport[] | undefined) ?? [];
+const pair = (result: Result, pick: (report: SetReport) => number, digits = 3) => setsOf(result).map((report) => fixed(pick(report), digits)).join(' / ');
+
+const QUALITY_FIGURES: { key: keyof EvalFigures; name: string }[] = [
+  { key: 'recallAt5', name: 'recall@5' },
+  { key: 'mrrAt10', name: 'MRR@10' },
+  { key: 'factCoverage', name: 'fact coverage' },
+  { key: 'abstentionAccuracy', name: 'abstention' },
+];
+
+/** Where ours falls below a peer, figure by figure and set by set. */
+export const qualityShortfalls = (ours: Result, peer: Result): string[] =>
+  setsOf(ours).flatMap((report) => {
+    const peerReport = setsOf(peer).find((candidate) => candidate.set === report.set);
+    if (!peerReport) return [];
+    return QUALITY_FIGURES.filter(({ key }) => report.figures[key] < peerReport.figures[key]).map(
+      ({ key, name }) => `${name} on ${report.set}: ${fixed(report.figures[key])} < ${fixed(peerReport.figures[key])}`,
+    );
+  });
+
+const baselines = (runs: ScenarioRun[]) => {
+  const quality = runs.filter((run) => run.scenario.script === 'quality-scenario.ts');
+  if (quality.length === 0) return undefined;
+  const rows = quality.map(({ scenario, result, loadAverage }) => [
+    pipelineName(result),
+    String(result.chunks),
+    pair(result, (report) => report.figures.recallAt5),
+    pair(result, (report) => report.figures.mrrAt10),
+    pair(result, (report) => report.figures.factCoverage),
+    pair(result, (report) => report.sourceFactCoverage),
+    pair(result, (report) => report.meanAnswerCharacters, 0),
+    result.pipeline === 'ours' ? pair(result, (report) => report.figures.abstentionAccuracy) : `${pair(result, (report) => report.figures.abstentionAccuracy)} (never abstains)`,
+    pair(result, (report) => report.figures.falseRefusalRate),
+    `${fixed(num(result, 'indexSeconds'), 2)} s (CPU ${fixed(num(result, 'indexCpuSeconds'), 2)} s)`,
+    `${latency(result.latencyMs as LatencySummary)} (CPU ${ms(num(result, 'cpuMsPerQuestion'))} ms)`,
+    rss(result),
+    String(loadAverage),
+    cmd(scenario),
+  ]);
+  const markdown = table(
+    ['pipeline', 'chunks', 'recall@5', 'MRR@10', 'fact coverage', "sources' fact coverage", 'answer chars', 'abstention', 'false refusals', 'indexing', 'query p50 / p95', 'peak RSS', 'load', 'command'],
+    rows,
+  );
+  const find = (pipeline: string, embeddings: string) =>
+    quality.find((run) => run.result.pipeline === pipeline && run.result.embeddings === embeddings);
+  const targets: TargetVerdict[] = [];
+  const bm25 = find('bm25', 'none');
+  for (const ours of quality.filter((run) => run.result.pipeline === 'ours')) {
+    const embeddings = String(ours.result.embeddings);
+    // The lexical default is set beside the hashed-embedder LangChain pipeline (LangChain needs an embedder).
+    const langchain = find('langchain', embeddings === 'none' ? 'hash' : embeddings);
+    const peers = [langchain, bm25].filter((run): run is ScenarioRun => run !== undefined);
+    if (peers.length === 0) continue;
+    const shortfalls = peers.flatMap((peer) => qualityShortfalls(ours.result, peer.result).map((shortfall) => `${shortfall} (${pipelineName(peer.result)})`));
+    targets.push({
+      section: 'baselines',
+      target: `${pipelineName(ours.result)} ≥ ${peers.map((peer) => pipelineName(peer.result)).join(' and ')} on recall@5, MRR@10, fact coverage and abstention, both sets`,
+      measured: shortfalls.length === 0 ? 'no figure below a baseline' : shortfalls.join('; '),
+      met: shortfalls.length === 0,
+      command: [ours, ...peers].map((run) => cmd(run.scenario)).join(', '),
+    });
+    if (langchain) {
+      const mine = ours.result.latencyMs as LatencySummary;
+      const theirs = langchain.result.latencyMs as LatencySummary;
+      targets.push({
+        section: 'baselines',
+        target: `${pipelineName(ours.result)} query latency ≤ ${pipelineName(langchain.result)}`,
+        measured: `p50 ${ms(mine.p50)} vs ${ms(theirs.p50)} ms, p95 ${ms(mine.p95)} vs ${ms(theirs.p95)} ms`,
+        met: mine.p50 <= theirs.p50 && mine.p95 <= theirs.p95,
+        command: [ours, langchain].map((run) => cmd(run.scenario)).join(', '),
+      });
+    }
+  }
+  return { markdown, targets, json: quality.map(({ scenario, result, loadAverage }) => ({ id: scenario.id, command: commandOf(scenario), loadAverage, ...result })) };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Scaling
+
+const SIZES = ['1k', '10k', '30k', '100k'];
+
+const scaling = (runs: ScenarioRun[]) => {
+  const byId = new Map(runs.map((run) => [run.scenario.id, run]));
+  const sizeRows: string[][] = [];
+  for (const size of SIZES) {
+    for (const embeddings of ['none', 'hash']) {
+      const indexRun = byId.get(`index-${embeddings}-${size}`);
+      const askRun = byId.get(`ask-${embeddings}-${size}`);
+      if (!indexRun && !askRun) continue;
+      const indexResult = indexRun?.result ?? {};
+      const askResult = askRun?.result ?? {};
+      sizeRows.push([
+        size,
+        `ours (${EMBEDDING_NAMES[embeddings]}), LanceDB flat`,
+        String(askRun ? num(askResult, 'chunksStored') : num(indexResult, 'chunksIndexed')),
+        indexRun ? `${num(indexResult, 'chunksPerSecond')} chunks/s (${fixed(num(indexResult, 'indexSeconds'), 2)} s, CPU ${fixed(num(indexResult, 'cpuSeconds'), 2)} s)` : '—',
+        askRun ? `${latency(askResult.latencyMs as LatencySummary)} (CPU ${ms(num(askResult, 'cpuMsPerQuestion'))} ms)` : '—',
+        `${indexRun ? rss(indexResult) : '—'} / ${askRun ? rss(askResult) : '—'}`,
+        [indexRun, askRun].filter(Boolean).map((run) => String(run?.loadAverage)).join(' / '),
+        [indexRun, askRun].filter((run): run is ScenarioRun => run !== undefined).map((run) => cmd(run.scenario)).join(', '),
+      ]);
+    }
+    for (const pipeline of ['langchain', 'bm25']) {
+      const run = byId.get(`${pipeline}-${size}`);
+      if (!run) continue;
+      const { result } = run;
+      sizeRows.push([
+        size,
+        pipeline === 'langchain' ? 'LangChain.js (hashed embedder), MemoryVectorStore' : 'BM25 (MiniSearch), in memory',
+        String(result.chunks),
+        `${num(result, 'chunksPerSecond')} chunks/s (${fixed(num(result, 'indexSeconds'), 2)} s, CPU ${fixed(num(result, 'indexCpuSeconds'), 2)} s)`,
+        `${latency(result.latencyMs as LatencySummary)} (CPU ${ms(num(result, 'cpuMsPerQuestion'))} ms)`,
+        `${rss(result)} (one process)`,
+        String(run.loadAverage),
+        cmd(run.scenario),
+      ]);
+    }
+  }
+  const annRuns = runs.filter((run) => run.scenario.script === 'ann-scenario.ts');
+  const annRows: string[][] = [];
+  const targets: TargetVerdict[] = [];
+  for (const run of annRuns) {
+    const result = run.result as Result & { flat: Result; indexed: Result[] };
+    const chunks = String(num(result, 'chunksStored'));
+    const flat = result.flat;
+    annRows.push([
+      chunks, 'flat scan (today)', '—',
+      `${latency(flat.denseMs as LatencySummary)} (CPU ${ms(num(flat, 'denseCpuMsPerQuery'))} ms)`, '1 (reference)',
+      latency(flat.rawSearchMs as LatencySummary), '—',
+      `${latency(flat.askMs as LatencySummary)} (CPU ${ms(num(flat, 'askCpuMsPerQuestion'))} ms)`,
+      rss(result), String(run.loadAverage), cmd(run.scenario),
+    ]);
+    for (const phase of result.indexed) {
+      const build = phase.build as Result;
+      annRows.push([
+        chunks,
+        `${String(phase.index).toUpperCase()}${num(build, 'tablesIndexed') < 4 ? ` (${num(build, 'tablesIndexed')} of 4 tables: too few rows in the others)` : ''}`,
+        `${fixed(num(build, 'seconds'), 2)} s (CPU ${fixed(num(build, 'cpuSeconds'), 2)} s)`,
+        `${latency(phase.denseMs as LatencySummary)} (CPU ${ms(num(phase, 'denseCpuMsPerQuery'))} ms)`,
+        fixed(num(phase, 'recallAt10VsFlat'), 2),
+        latency(phase.rawSearchMs as LatencySummary),
+        `${latency(phase.refinedSearchMs as LatencySummary)}, recall ${fixed(num(phase, 'refinedRecallAt10VsFlat'), 2)}`,
+        `${latency(phase.askMs as LatencySummary)} (CPU ${ms(num(phase, 'askCpuMsPerQuestion'))} ms)`,
+        '', '', '',
+      ]);
+    }
+    if (run.scenario.id === 'ann-hash-100k') {
+      for (const phase of result.indexed) {
+        const p95 = (phase.askMs as LatencySummary).p95;
+        targets.push({
+          section: 'scaling',
+          target: `ask p95 ≤ 150 ms at 100k chunks with the ANN index (${String(phase.index).toUpperCase()}, hashed embedder)`,
+          measured: `p95 ${ms(p95)} ms (flat scan: ${ms((flat.askMs as LatencySummary).p95)} ms), recall@10 of dense hits vs flat ${fixed(num(phase, 'recallAt10VsFlat'), 2)}`,
+          met: p95 <= 150,
+          command: cmd(run.scenario),
+        });
+      }
+    }
+  }
+  const pinecone = runs.find((run) => run.scenario.script === 'pinecone-scenario.ts');
+  const pineconeMarkdown = pinecone
+    ? table(
+      ['chunks', 'LanceDB ask p50 / p95', 'Pinecone (fake) ask p50 / p95', 'difference per question p50 / p95', 'LanceDB retrieval p50 / p95', 'Pinecone retrieval p50 / p95', 'HTTP requests per question', "fake's own time per question", 'peak RSS', 'load', 'command'],
+      [[
+        String(pinecone.result.chunksIndexed),
+        latency(pinecone.result.lancedbMs as LatencySummary), latency(pinecone.result.pineconeMs as LatencySummary),
+        latency(pinecone.result.overheadMs as LatencySummary),
+        latency(pinecone.result.lancedbRetrieveMs as LatencySummary), latency(pinecone.result.pineconeRetrieveMs as LatencySummary),
+        String(pinecone.result.httpRequestsPerQuestion), `${ms(num(pinecone.result, 'fakeServerMsPerQuestion'))} ms`,
+        rss(pinecone.result), String(pinecone.loadAverage), cmd(pinecone.scenario),
+      ]],
+    )
+    : undefined;
+  if (sizeRows.length === 0 && annRows.length === 0 && !pinecone) return undefined;
+  const markdown = [
+    sizeRows.length ? table(['corpus', 'pipeline', 'chunks', 'indexing', 'query p50 / p95', 'peak RSS (index / query)', 'load', 'command'], sizeRows) : '',
+    annRows.length
+      ? table(['chunks', 'dense search', 'index build', 'store dense query p50 / p95 (4 tables, top 50 each)', 'dense recall@10 vs flat', 'LanceDB search alone p50 / p95', 'with refineFactor 10', 'ask p50 / p95 (hybrid)', 'peak RSS', 'load', 'command'], annRows)
+      : '',
+    pineconeMarkdown ?? '',
+  ].filter(Boolean).join('\n\n');
+  return {
+    markdown,
+    targets,
+    json: runs
+      .filter((run) => run.scenario.section === 'scaling' || run.scenario.script === 'ann-scenario.ts' || /^(index|ask)-(none|hash)-(1k|10k|30k|100k)$/.test(run.scenario.id))
+      .map(({ scenario, result, loadAverage }) => ({ id: scenario.id, command: commandOf(scenario), loadAverage, ...result })),
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Incremental re-index
+
+export const INCREMENTAL_TARGET_SHARE = 0.05;
+
+const incremental = (runs: ScenarioRun[]) => {
+  const full = runs.find((run) => run.scenario.id === 'index-hash-10k-edit');
+  const partial = runs.filter((run) => run.scenario.script === 'reindex-scenario.ts');
+  if (!full && partial.length === 0) return undefined;
+  const fullSeconds = full ? num(full.result, 'indexSeconds') : Number.NaN;
+  const fullCpu = full ? num(full.result, 'cpuSeconds') : Number.NaN;
+  const rows: string[][] = [];
+  if (full) {
+    rows.push([
+      'full index', `${num(full.result, 'files')} added`, String(num(full.result, 'chunksIndexed')), String(num(full.result, 'chunksEmbedded')), '—',
+      `${fixed(fullSeconds, 2)} s (CPU ${fixed(fullCpu, 2)} s)`, '100%', rss(full.result), String(full.loadAverage), cmd(full.scenario),
+    ]);
+  }
+  const targets: TargetVerdict[] = [];
+  for (const run of partial) {
+    const seconds = num(run.result, 'indexSeconds');
+    const cpu = num(run.result, 'cpuSeconds');
+    const share = seconds / fullSeconds;
+    rows.push([
+      `${num(run.result, 'changePercent')}% of documents edited`,
+      `${num(run.result, 'filesChanged')} changed, ${num(run.result, 'filesUnchanged')} unchanged`,
+      String(num(run.result, 'chunksIndexed')), String(num(run.result, 'chunksEmbedded')), fixed(num(run.result, 'cacheHitRate')),
+      `${fixed(seconds, 2)} s (CPU ${fixed(cpu, 2)} s)`,
+      `${fixed(share * 100, 1)}% (CPU ${fixed((cpu / fullCpu) * 100, 1)}%)`,
+      rss(run.result), String(run.loadAverage), cmd(run.scenario),
+    ]);
+    if (num(run.result, 'changePercent') === 1) {
+      targets.push({
+        section: 'incremental',
+        target: 're-index after 1% of documents changed ≤ 5% of a full index',
+        measured: `${fixed(seconds, 2)} s vs ${fixed(fullSeconds, 2)} s: ${fixed(share * 100, 1)}% (CPU ${fixed((cpu / fullCpu) * 100, 1)}%)`,
+        met: share <= INCREMENTAL_TARGET_SHARE,
+        command: [full, run].filter((entry): entry is ScenarioRun => entry !== undefined).map((entry) => cmd(entry.scenario)).join(', '),
+      });
+    }
+  }
+  const markdown = table(
+    ['run (10k corpus, hashed embedder)', 'files', 'chunks re-indexed', 'chunks embedded', 'embedding-cache hit rate', 'time', 'share of full index', 'peak RSS', 'load', 'command'],
+    rows,
+  );
+  return {
+    markdown,
+    targets,
+    json: [full, ...partial].filter((run): run is ScenarioRun => run !== undefined)
+      .map(({ scenario, result, loadAverage }) => ({ id: scenario.id, command: commandOf(scenario), loadAverage, ...result })),
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Chat path
+
+export const SLACK_ACK_TARGET_MS = 50;
+
+type Percentiles = LatencySummary & { p99: number };
+type Step = { requests: number; loadAverage?: number; botCpuMsPerRequest?: number; failures: number; undelivered: number; ackMs: Percentiles; acksPerSecond: number; answerDeliveredMs?: Percentiles };
+type ChatResult = Result & {
+  platform: string;
+  bursts: (Step & { answerer: string; concurrency: number })[];
+  sweep: (Step & { rate: number })[];
+  firstSlowRate?: number;
+  lastFastRate?: number;
+};
+
+const p50p99 = (summary: Percentiles | undefined) => (summary ? `${ms(summary.p50)} / ${ms(summary.p99)} ms` : '—');
+const ANSWERER_NAMES: Record<string, string> = { extractive: 'extractive', 'fake-llm': 'fake LLM, fixed 500 ms' };
+
+const chat = (runs: ScenarioRun[]) => {
+  const chatRuns = runs.filter((run) => run.scenario.script === 'chat-path-scenario.ts');
+  if (chatRuns.length === 0) return undefined;
+  const burstRows: string[][] = [];
+  const sweepRows: string[][] = [];
+  const targets: TargetVerdict[] = [];
+  for (const run of chatRuns) {
+    const result = run.result as ChatResult;
+    const platform = result.platform === 'slack' ? 'Slack' : 'Teams';
+    const botRss = `${Math.round(num(result, 'botPeakRssMb'))} MiB`;
+    for (const burst of result.bursts) {
+      burstRows.push([
+        platform, ANSWERER_NAMES[burst.answerer] ?? burst.answerer, String(burst.concurrency),
+        `${p50p99(burst.ackMs)} (max ${ms(burst.ackMs.max)})`, p50p99(burst.answerDeliveredMs),
+        `${ms(burst.botCpuMsPerRequest ?? Number.NaN)} ms`,
+        `${burst.failures} / ${burst.undelivered}`, botRss, String(burst.loadAverage ?? run.loadAverage), cmd(run.scenario),
+      ]);
+      if (result.platform === 'slack' && burst.concurrency === 200) {
+        targets.push({
+          section: 'chat',
+          target: `Slack ack p99 < ${SLACK_ACK_TARGET_MS} ms at 200 concurrent requests (${ANSWERER_NAMES[burst.answerer] ?? burst.answerer} answerer)`,
+          measured: `p99 ${ms(burst.ackMs.p99)} ms (p50 ${ms(burst.ackMs.p50)} ms)`,
+          met: burst.ackMs.p99 < SLACK_ACK_TARGET_MS,
+          command: cmd(run.scenario),
+        });
+      }
+    }
+    for (const step of result.sweep) {
+      sweepRows.push([
+        platform, `${step.rate}/s for ${step.requests} requests`, p50p99(step.ackMs), p50p99(step.answerDeliveredMs),
+        `${ms(step.botCpuMsPerRequest ?? Number.NaN)} ms`,
+        `${step.failures} / ${step.undelivered}`, step.ackMs.p99 > 100 ? '**over 100 ms**' : '', String(step.loadAverage ?? run.loadAverage), cmd(run.scenario),
+      ]);
+    }
+    if (result.sweep.length) {
+      sweepRows.push([
+        platform, '**acks exceed 100 ms from**',
+        result.firstSlowRate === undefined ? `no step of the sweep (highest: ${result.sweep.at(-1)?.rate}/s)` : `${result.firstSlowRate}/s (last rate under: ${result.lastFastRate ?? 'none'}/s)`,
+        '', '', '', '', '', '',
+      ]);
+    }
+  }
+  const markdown = [
+    table(['platform', 'answerer', 'concurrent requests (one burst)', 'ack p50 / p99', 'answer delivered p50 / p99', 'bot CPU per request', 'failed / undelivered', 'bot peak RSS', 'load', 'command'], burstRows),
+    sweepRows.length ? table(['platform', 'steady rate (extractive)', 'ack p50 / p99', 'answer delivered p50 / p99', 'bot CPU per request', 'failed / undelivered', '', 'load', 'command'], sweepRows) : '',
+  ].filter(Boolean).join('\n\n');
+  return {
+    markdown,
+    targets,
+    json: chatRuns.map(({ scenario, result, loadAverage }) => ({ id: scenario.id, command: commandOf(scenario), loadAverage, ...result })),
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+
+export const sectionReports = (runs: ScenarioRun[]) => {
+  const sections = { baselines: baselines(runs), scaling: scaling(runs), incremental: incremental(runs), chatPath: chat(runs) };
+  const targets = Object.values(sections).flatMap((section) => section?.targets ?? []);
+  const markdown = [
+    ...Object.entries(sections).flatMap(([name, section]) => (section ? [`### ${name}\n\n${section.markdown}`] : [])),
+    targets.length
+      ? `### targets of these sections\n\n${table(['target', 'measured', 'status', 'command'], targets.map((target) => [target.target, target.measured, verdict(target.met), target.command]))}`
+      : '',
+  ].filter(Boolean).join('\n\n');
+  const json = Object.fromEntries(Object.entries(sections).map(([name, section]) => [name, section?.json ?? []]));
+  return { markdown, targets, json };
+};
