@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Authorize, type Logger as BoltLogger } from '@slack/bolt';
 import { cacheMemberships } from '../../src/core/access/cached-membership-directory.js';
 import type { ChatServices } from '../../src/core/conversation/chat-services.js';
@@ -51,6 +52,37 @@ const boltLogger = (logger: Logger): BoltLogger => {
     getLevel: () => LogLevel.DEBUG,
     setName: () => undefined,
   };
+};
+
+// Bolt's own limit for a request body.
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/** The request body, or undefined as soon as it is larger than Bolt accepts (the rest is then drained unread). */
+const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT_BYTES) return void chunks.push(chunk);
+      request.off('data', onData);
+      request.resume();
+      resolve(undefined);
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+
+/**
+ * Bolt 5.1's HTTPReceiver reads `body.ssl_check` from whatever the body parses to, outside any
+ * handler: a JSON `null` (or a form whose `payload` is `null`) is an unhandled rejection, which stops
+ * the process, and the request is never answered. No Slack payload is `null`.
+ */
+const parsesToNull = (rawBody: Buffer, contentType: string | undefined): boolean => {
+  const text = rawBody.toString();
+  const payload = contentType === 'application/x-www-form-urlencoded' ? new URLSearchParams(text).getAll('payload') : [text];
+  return payload.length === 1 && payload[0]?.trim() === 'null';
 };
 
 /**
@@ -113,7 +145,13 @@ export const createSlackAdapter = (options: SlackAdapterOptions): SlackAdapter =
     routes.push({
       method: 'POST',
       path: SLACK_EVENTS_PATH,
-      handle: (request, response) => {
+      handle: async (request, response) => {
+        // The body is read here and handed to Bolt already buffered (Bolt reuses `rawBody`), so that a
+        // body Bolt cannot survive is refused first: see parsesToNull.
+        const rawBody = await readBody(request);
+        if (!rawBody) return void response.writeHead(413).end();
+        if (parsesToNull(rawBody, request.headers['content-type'])) return void response.writeHead(400).end();
+        Object.assign(request, { rawBody });
         try {
           listener(request, response);
         } catch (error) {

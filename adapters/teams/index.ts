@@ -90,7 +90,9 @@ const readBody = async (request: IncomingMessage): Promise<{ ok: true; value: Re
   }
   try {
     const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { ok: true, value: value as Record<string, unknown> };
+    // CloudAdapter.process throws (a 500, before authentication) on an activity without a type.
+    const typed = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
+    if (typed && (value as { type: string }).type !== '') return { ok: true, value: value as Record<string, unknown> };
   } catch {
     // fall through
   }

@@ -34,16 +34,26 @@ export const createFallbackKeyValueStore = (options: {
       return call(fallback);
     }
   };
+  // Keys written to memory while Redis was unreachable keep counting once it is back, until they
+  // expire or are deleted: otherwise an event answered during a Redis blip would be answered again
+  // when redelivered, and a lock taken then would not be seen.
   return {
     provider: `${primary.provider}+${fallback.provider}`,
     get mode() {
       return mode;
     },
-    get: (key) => run((store) => store.get(key)),
+    get: async (key) => (await run((store) => store.get(key))) ?? fallback.get(key),
     set: (key, value, setOptions) => run((store) => store.set(key, value, setOptions)),
-    setIfAbsent: (key, value, setOptions) => run((store) => store.setIfAbsent(key, value, setOptions)),
-    delete: (key) => run((store) => store.delete(key)),
-    deleteIfEquals: (key, value) => run((store) => store.deleteIfEquals(key, value)),
+    setIfAbsent: async (key, value, setOptions) =>
+      (await fallback.get(key)) === undefined && run((store) => store.setIfAbsent(key, value, setOptions)),
+    delete: async (key) => {
+      await run((store) => store.delete(key));
+      await fallback.delete(key);
+    },
+    deleteIfEquals: async (key, value) => {
+      const deleted = await run((store) => store.deleteIfEquals(key, value));
+      return (await fallback.deleteIfEquals(key, value)) || deleted;
+    },
     takeToken: (key, bucket) => run((store) => store.takeToken(key, bucket)),
     close: async () => {
       await primary.close?.();

@@ -85,7 +85,8 @@ export const answerQuestion = async (
   }
 
   const query = standaloneQuery(question);
-  const cacheKey = dependencies.answerCache ? await answerCacheKey(dependencies, scope, query) : undefined;
+  // The cache is an optimisation: a key that cannot be computed (catalogs unreadable) means no cache, not no answer.
+  const cacheKey = dependencies.answerCache ? await answerCacheKey(dependencies, scope, query).catch(() => undefined) : undefined;
   if (cacheKey && dependencies.answerCache) {
     const hit = await dependencies.answerCache.state.get(cacheKey).catch(() => undefined);
     if (hit) {
