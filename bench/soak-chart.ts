@@ -35,7 +35,7 @@ const panel = (options: { x: number; y: number; width: number; height: number; t
   const maxY = Math.max(1, ...series.flatMap((line) => line.values.map(([, value]) => value))) * 1.1;
   const yStep = niceStep(maxY, 5);
   const top = Math.ceil(maxY / yStep) * yStep;
-  const xStep = niceStep(maxX, 10);
+  const xStep = maxX >= 120 ? niceStep(maxX / 60, 10) * 60 : niceStep(maxX, 10);
   const px = (value: number) => x + (value / Math.max(maxX, 1)) * width;
   const py = (value: number) => y + height - (value / top) * height;
   const parts: string[] = [`<text x="${x}" y="${y - 12}" font-size="15" font-weight="600">${escapeXml(title)}</text>`];
@@ -45,7 +45,8 @@ const panel = (options: { x: number; y: number; width: number; height: number; t
   }
   for (let tick = 0; tick <= maxX + 1e-9; tick += xStep) {
     parts.push(`<line x1="${px(tick)}" x2="${px(tick)}" y1="${y + height}" y2="${y + height + 4}" stroke="#555"/>`);
-    parts.push(`<text x="${px(tick)}" y="${y + height + 17}" font-size="11" text-anchor="middle" fill="#555">${Math.round(tick / 60 * 10) / 10} min</text>`);
+    const label = maxX >= 120 ? `${Math.round(tick / 60)} min` : `${Math.round(tick)} s`;
+    parts.push(`<text x="${px(tick)}" y="${y + height + 17}" font-size="11" text-anchor="middle" fill="#555">${label}</text>`);
   }
   parts.push(`<rect x="${x}" y="${y}" width="${width}" height="${height}" fill="none" stroke="#999"/>`);
   parts.push(`<text x="${x - 44}" y="${y + height / 2}" font-size="12" fill="#555" transform="rotate(-90 ${x - 44} ${y + height / 2})" text-anchor="middle">${escapeXml(unit)}</text>`);

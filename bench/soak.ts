@@ -282,7 +282,7 @@ const main = async () => {
   };
   await writeFile(join(outDirectory, 'soak-results.csv'), soakCsv(samples));
   const heading = [
-    `ragbot soak: ${minutes} min of ${rate} questions/s (Slack + Teams), 1 reaction/s, a reindex every 2 min, Redis state`,
+    `ragbot soak: ${minutes} min, ${rate} questions/s (Slack + Teams), 1 reaction/s, a reindex every 2 min`,
     `${summary.questions} questions: ${summary.answered} answered, ${summary.lost} lost, ${summary.duplicated} duplicated · answer p95 ${summary.answerP95Ms} ms · ack p95 ${summary.ackP95Ms} ms · heap after GC ${summary.heapAfterGcStartMb} → ${summary.heapAfterGcEndMb} MB`,
   ];
   await writeSoakChart(join(outDirectory, 'soak-chart.png'), soakChartSvg(samples, heading));
