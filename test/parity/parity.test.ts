@@ -1,4 +1,4 @@
-import { afterEach, describe, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runScenario, SCENARIOS, type PlatformDriver } from './scenarios.js';
 import { createSlackDriver } from './slack-driver.js';
 import { createTeamsDriver } from './teams-driver.js';
@@ -24,7 +24,7 @@ for (const [platform, create] of Object.entries(DRIVERS)) {
       it(scenario.name, async () => {
         driver = create();
         await driver.start();
-        await runScenario(driver, scenario);
+        expect(await runScenario(driver, scenario)).toBeGreaterThan(0);
       });
     }
   });

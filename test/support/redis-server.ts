@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
 import { freePort } from './free-port.js';
 
-const waitForPort = async (port: number, timeoutMs = 10_000) => {
+export const waitForPort = async (port: number, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
