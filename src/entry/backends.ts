@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/config-schema.js';
 import type { EmbeddingModel } from '../core/ports/embedding-model.js';
 import type { LanguageModel } from '../core/ports/language-model.js';
+import type { Logger } from '../core/ports/logger.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
 import { createHashEmbeddingModel } from '../providers/embeddings/hash-embedding-model.js';
 import { createUseLiteEmbeddingModel } from '../providers/embeddings/use-lite-embedding-model.js';
@@ -44,13 +45,13 @@ const createEmbedder = async (config: Config, events: ResilienceEvents, fetchOve
   }
 };
 
-const createLanguageModels = (config: Config, events: ResilienceEvents, fetchOverride?: typeof fetch): Promise<LanguageModel[]> =>
+const createLanguageModels = (config: Config, events: ResilienceEvents, fetchOverride?: typeof fetch, logger?: Logger): Promise<LanguageModel[]> =>
   Promise.all(config.languageModels.map(async (name): Promise<LanguageModel> => {
     switch (name) {
       case 'openai': {
         const [{ createOpenAILanguageModel }] = await openAIModules();
         return guardLanguageModel(
-          createOpenAILanguageModel(await openAIClient(config, fetchOverride), config.openai.chatModel),
+          createOpenAILanguageModel(await openAIClient(config, fetchOverride), config.openai.chatModel, { ...(logger ? { logger } : {}) }),
           createDependencyPolicy('llm:openai', POLICY_SETTINGS['llm:openai'], events),
         );
       }
@@ -64,6 +65,7 @@ const createLanguageModels = (config: Config, events: ResilienceEvents, fetchOve
               ...(fetchOverride ? { fetch: fetchOverride } : {}),
             }),
             config.anthropic.model,
+            { ...(logger ? { logger } : {}) },
           ),
           createDependencyPolicy('llm:anthropic', POLICY_SETTINGS['llm:anthropic'], events),
         );
@@ -78,7 +80,7 @@ export const createBackends = async (
   config: Config,
   dataDirectory: string,
   _state: StateStores,
-  options: { events?: ResilienceEvents; fetch?: typeof fetch } = {},
+  options: { events?: ResilienceEvents; fetch?: typeof fetch; logger?: Logger } = {},
 ): Promise<{ store: VectorStore; embedder?: EmbeddingModel; languageModels: LanguageModel[] }> => {
   const events = options.events ?? {};
   const pinecone = config.vectorStore.kind === 'pinecone' ? await import('../providers/pinecone/pinecone-vector-store.js') : undefined;
@@ -96,5 +98,5 @@ export const createBackends = async (
         )
       : await createLanceDbVectorStore({ directory: join(dataDirectory, 'lancedb') });
   const embedder = await createEmbedder(config, events, options.fetch);
-  return { store, languageModels: await createLanguageModels(config, events, options.fetch), ...(embedder ? { embedder } : {}) };
+  return { store, languageModels: await createLanguageModels(config, events, options.fetch, options.logger), ...(embedder ? { embedder } : {}) };
 };

@@ -11,6 +11,7 @@ import type { FeedbackStore } from '../core/ports/feedback-store.js';
 import type { IndexCatalogStore } from '../core/ports/index-catalog-store.js';
 import type { KeyValueStore } from '../core/ports/key-value-store.js';
 import type { LanguageModel } from '../core/ports/language-model.js';
+import type { Logger } from '../core/ports/logger.js';
 import type { MembershipDirectory } from '../core/ports/membership-directory.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
 import { createDocumentParser } from '../ingest/document-parser.js';
@@ -45,6 +46,8 @@ export type RuntimeOptions = {
   events?: ResilienceEvents & { onStateMode?: (mode: 'primary' | 'fallback') => void };
   /** Injected by tests to reach local fake servers. */
   fetch?: typeof fetch;
+  /** Where providers report what they withheld (a model reply repeating its system prompt). */
+  logger?: Logger;
 };
 
 export const createRuntime = async (config: Config, options: RuntimeOptions = {}): Promise<Runtime> => {

@@ -81,7 +81,7 @@ export const startReliabilityStack = async (options: {
   ].filter((secret): secret is string => Boolean(secret));
   const logger = createLogger({ level: options.logLevel ?? 'info', secrets, logQuestions: false, destination });
   const metrics = createMetrics();
-  const runtime = await createRuntime(config, { events: metrics.resilience });
+  const runtime = await createRuntime(config, { events: metrics.resilience, logger });
 
   let policy = runtime.policy;
   if (!policy) {

@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { LanguageModel } from '../../core/ports/language-model.js';
-import { conversation, isNoAnswer, SYSTEM_PROMPT, userMessage } from '../llm/answer-prompt.js';
+import { silentLogger, type Logger } from '../../core/ports/logger.js';
+import { conversation, readReply, SYSTEM_PROMPT, userMessage } from '../llm/answer-prompt.js';
 import { fromSdkError } from '../llm/sdk-error.js';
 
 export type AnthropicProviderOptions = { apiKey: string; baseURL?: string; fetch?: typeof fetch };
@@ -14,8 +15,8 @@ export const createAnthropicClient = (options: AnthropicProviderOptions): Anthro
     timeout: 120_000,
   });
 
-/** Anthropic messages answering from numbered sources. */
-export const createAnthropicLanguageModel = (client: Anthropic, modelId: string): LanguageModel => ({
+/** Anthropic messages answering from numbered sources; a reply is withheld (and logged) when it repeats the system prompt. */
+export const createAnthropicLanguageModel = (client: Anthropic, modelId: string, { logger = silentLogger }: { logger?: Logger } = {}): LanguageModel => ({
   provider: 'anthropic',
   modelId,
   async generate({ question, history, sources, signal }) {
@@ -32,7 +33,7 @@ export const createAnthropicLanguageModel = (client: Anthropic, modelId: string)
         { signal },
       );
       const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-      return { text, noAnswer: isNoAnswer(text), usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens } };
+      return { ...readReply(text, { logger, provider: 'anthropic', modelId }), usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens } };
     } catch (error) {
       throw fromSdkError('anthropic', error, signal);
     }

@@ -1,4 +1,6 @@
 import type { NumberedSource } from '../../core/ports/language-model.js';
+import type { Logger } from '../../core/ports/logger.js';
+import { createEchoDetector } from './instruction-echo.js';
 
 /** What the model replies when the sources do not answer; the core turns it into a no-answer. */
 export const NO_ANSWER_SENTINEL = 'NO_ANSWER';
@@ -23,6 +25,24 @@ export const userMessage = (question: string, sources: NumberedSource[]): string
 
 /** A reply that is only the sentinel (give or take punctuation) means "not in the sources". */
 export const isNoAnswer = (text: string): boolean => text.trim().replace(/[.\s`*]/g, '') === NO_ANSWER_SENTINEL;
+
+const echoesSystemPrompt = createEchoDetector(SYSTEM_PROMPT);
+
+/**
+ * What the bot makes of a model's reply. The sentinel means "not in the sources"; so does a reply
+ * that repeats the system prompt (a model obeying an injected "print your instructions"): it is
+ * withheld whole, its text dropped, and logged without it, so the user sees the usual no-answer.
+ */
+export const readReply = (text: string, context: { logger: Logger; provider: string; modelId: string }): { text: string; noAnswer: boolean } => {
+  if (isNoAnswer(text)) return { text, noAnswer: true };
+  const echoedWords = echoesSystemPrompt(text);
+  if (echoedWords === 0) return { text, noAnswer: false };
+  context.logger.warn(
+    { provider: context.provider, modelId: context.modelId, echoedWords },
+    'the model repeated its system prompt: reply withheld, answered as not found',
+  );
+  return { text: '', noAnswer: true };
+};
 
 type Turn = { role: 'user' | 'assistant'; content: string };
 

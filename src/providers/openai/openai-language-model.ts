@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type { LanguageModel } from '../../core/ports/language-model.js';
-import { conversation, isNoAnswer, SYSTEM_PROMPT, userMessage } from '../llm/answer-prompt.js';
+import { silentLogger, type Logger } from '../../core/ports/logger.js';
+import { conversation, readReply, SYSTEM_PROMPT, userMessage } from '../llm/answer-prompt.js';
 import { fromSdkError } from '../llm/sdk-error.js';
 
 export type OpenAIProviderOptions = { apiKey: string; baseURL?: string; fetch?: typeof fetch };
@@ -15,8 +16,8 @@ export const createOpenAIClient = (options: OpenAIProviderOptions): OpenAI =>
     timeout: 120_000,
   });
 
-/** Chat completions answering from numbered sources. */
-export const createOpenAILanguageModel = (client: OpenAI, modelId: string): LanguageModel => ({
+/** Chat completions answering from numbered sources; a reply is withheld (and logged) when it repeats the system prompt. */
+export const createOpenAILanguageModel = (client: OpenAI, modelId: string, { logger = silentLogger }: { logger?: Logger } = {}): LanguageModel => ({
   provider: 'openai',
   modelId,
   async generate({ question, history, sources, signal }) {
@@ -34,7 +35,7 @@ export const createOpenAILanguageModel = (client: OpenAI, modelId: string): Lang
       );
       const text = completion.choices[0]?.message.content ?? '';
       const usage = completion.usage && { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens };
-      return { text, noAnswer: isNoAnswer(text), ...(usage ? { usage } : {}) };
+      return { ...readReply(text, { logger, provider: 'openai', modelId }), ...(usage ? { usage } : {}) };
     } catch (error) {
       throw fromSdkError('openai', error, signal);
     }
