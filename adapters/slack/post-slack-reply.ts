@@ -1,6 +1,7 @@
 import type { types, webApi } from '@slack/bolt';
 import { BotError, describeError } from '../../src/core/bot-error.js';
 import type { DependencyPolicy } from '../../src/resilience/dependency-policy.js';
+import { singleFlight } from '../../src/resilience/single-flight.js';
 
 type WebClient = webApi.WebClient;
 type KnownBlock = types.KnownBlock;
@@ -87,6 +88,12 @@ export type PostRequest = SlackMessage & {
 
 export const METADATA_PREFIX = 'ragbot_';
 
+/**
+ * The WebClient's own limit for one request. Longer than a policy attempt (10 s): a post whose
+ * attempt timed out stays in flight for the next attempts to wait on (see `post`), and this ends it.
+ */
+export const SLACK_REQUEST_LIMIT_MS = 30_000;
+
 // A rate-limited or refused post (ok: false) was certainly not posted; anything else (a reset, a
 // 5xx, a timeout) may have been posted before the failure, so the retry looks before it posts again.
 const certainlyNotPosted = (error: unknown) => {
@@ -112,11 +119,16 @@ export const createSlackPoster = (options: { client: WebClient; call: SlackCall 
   };
 
   return {
-    /** Posts once: retried under the policy, never duplicated by a retry. Returns the message `ts`. */
+    /**
+     * Posts once: retried under the policy, never duplicated by a retry. Returns the message `ts`.
+     * The attempts share one request (singleFlight): an attempt that timed out leaves its post in
+     * flight, and the next attempt waits for it rather than posting again before it has landed.
+     */
     post(request: PostRequest, signal?: AbortSignal): Promise<string> {
       const since = Date.now() / 1000 - 60;
       let uncertain = false;
-      return call('chat.postMessage', async () => {
+      const attempt = singleFlight(async () => {
+        // The earlier request failed after it may have been posted: it has settled, so it can be found.
         if (uncertain) {
           const earlier = await findPosted(request, since);
           if (earlier) return earlier;
@@ -139,7 +151,8 @@ export const createSlackPoster = (options: { client: WebClient; call: SlackCall 
           if (certainlyNotPosted(error)) uncertain = false;
           throw error;
         }
-      }, signal);
+      });
+      return call('chat.postMessage', () => attempt(), signal);
     },
 
     async update(request: SlackMessage & { channel: string; ts: string }): Promise<void> {

@@ -1,6 +1,7 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { BotError } from '../../src/core/bot-error.js';
 import type { DependencyPolicy } from '../../src/resilience/dependency-policy.js';
+import { singleFlight } from '../../src/resilience/single-flight.js';
 import type { TeamsMessage } from './render-teams-answer.js';
 
 /**
@@ -42,6 +43,12 @@ export type TeamsConnector = {
 
 /** Without an injected policy: one attempt with a timeout. */
 const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * A reply's own limit. Longer than a policy attempt (10 s): a reply whose attempt timed out stays in
+ * flight for the next attempts to wait on (see `reply`), and this ends it.
+ */
+export const REPLY_REQUEST_LIMIT_MS = 30_000;
 
 type SdkClient = { client?: { pipeline?: { removePolicy(options: { name: string }): unknown } } };
 
@@ -184,9 +191,17 @@ export const createTeamsConnector = (options: {
       const replyToId = reference.activityId;
       const url = activityUrl(serviceUrl, conversationId, replyToId);
       const body = { ...envelope(reference, message), ...(replyToId ? { replyToId } : {}) };
-      const posted = await inTurn(reference, ({ client }) =>
-        guarded((attemptSignal) => sendJson({ credentials: client.credentials, method: 'POST', url, body, signal: attemptSignal, what: 'posting a reply' }), signal),
-      );
+      const what = 'posting a reply';
+      const posted = await inTurn(reference, ({ client }) => {
+        // A POST is not idempotent and the connector cannot be asked whether it landed, so a timed-out
+        // attempt does not abort it: the attempts share one request (singleFlight), and only one that
+        // failed lets the next attempt post again. The caller's signal or the limit ends it.
+        const send = singleFlight(() => {
+          const limit = AbortSignal.timeout(REPLY_REQUEST_LIMIT_MS);
+          return sendJson({ credentials: client.credentials, method: 'POST', url, body, signal: signal ? AbortSignal.any([signal, limit]) : limit, what });
+        });
+        return guarded((attemptSignal) => send(attemptSignal).catch((error: unknown) => Promise.reject(connectorError(error, what))), signal);
+      });
       return { id: posted.id ?? '' };
     },
     async update(reference, activityId, message, signal) {
