@@ -17,6 +17,7 @@ import type { PlatformAdapter } from '../shared/platform-adapter.js';
 import {
   channelOf, cleanMessageText, feedbackOf, isThreadReply, mentionsBot, reactionsOf, tenantIdOf, threadOf, toQuestion, userIdOf, type TeamsChannel,
 } from './convert-teams-activity.js';
+import { refuseNonLoopbackServiceUrl } from './emulator-service-url.js';
 import { createTeamsConnector, type TeamsConnector } from './post-teams-reply.js';
 import { plainMessage, renderTeamsAnswer, type RenderOptions } from './render-teams-answer.js';
 import { HELP_TEXT, parseCommand, runReindexCommand, type TeamsCommand } from './teams-commands.js';
@@ -172,7 +173,7 @@ export const createTeamsAdapter = (options: TeamsAdapterOptions): PlatformAdapte
   const authentication = new TeamsBotFrameworkAuthentication(settings, options.credentialsFactory);
   const adapter = new CloudAdapter(authentication);
   if (config.mode === 'emulator') {
-    logger.warn({ mode: 'emulator' }, 'Teams: no MicrosoftAppId, so requests are NOT authenticated and replies carry no token (emulator mode, for local use only)');
+    logger.warn({ mode: 'emulator' }, 'Teams: no MicrosoftAppId, so requests are NOT authenticated and replies carry no token (emulator mode, for local use only: activities must name a loopback serviceUrl)');
   } else {
     logger.info({ mode: 'authenticated', appId, appType: config.appType }, 'Teams: Bot Framework authentication on');
   }
@@ -316,6 +317,8 @@ export const createTeamsAdapter = (options: TeamsAdapterOptions): PlatformAdapte
           }
           const body = await readBody(request);
           if (!body.ok) return sendJson(response, body.status, { error: body.error });
+          const refused = config.mode === 'emulator' ? refuseNonLoopbackServiceUrl(body.value, logger) : undefined;
+          if (refused) return sendJson(response, refused.status, { error: refused.error });
           await adapter.process({ method: request.method ?? 'POST', headers: request.headers, body: body.value }, responseShim(response), onTurn);
         },
       },

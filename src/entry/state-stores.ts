@@ -9,6 +9,7 @@ import { createFileIndexCatalogStore } from '../providers/local/file-index-catal
 import { createMemoryFeedbackStore } from '../providers/memory/memory-feedback-store.js';
 import { createMemoryKeyValueStore } from '../providers/memory/memory-key-value-store.js';
 import { createDependencyPolicy, type ResilienceEvents } from '../resilience/dependency-policy.js';
+import { createFallbackFeedbackStore } from '../resilience/fallback-feedback-store.js';
 import { createFallbackKeyValueStore } from '../resilience/fallback-key-value-store.js';
 import { POLICY_SETTINGS } from '../resilience/policy-settings.js';
 
@@ -22,7 +23,7 @@ export type StateStores = {
 
 /**
  * Without REDIS_URL: memory plus files under the data directory. With it: Redis for everything
- * replicas must share, memory when Redis is down. Catalogs stay on disk with the embedded store,
+ * replicas must share, memory when Redis is down (feedback written back once it is up). Catalogs stay on disk with the embedded store,
  * and move to Redis with Pinecone, where every replica indexes into one shared index.
  */
 export const createStateStores = async (
@@ -44,17 +45,19 @@ export const createStateStores = async (
     import('../providers/redis/redis-embedding-cache.js'),
   ]);
   const redis = await createRedisKeyValueStore({ url: config.redisUrl });
-  const state = createFallbackKeyValueStore({
-    primary: redis,
-    fallback: memory,
-    policy: createDependencyPolicy('redis', POLICY_SETTINGS.redis, events),
-    onModeChange: (mode) => events.onStateMode?.(mode),
-  });
+  // One policy, so one breaker: state and feedback see the same Redis.
+  const policy = createDependencyPolicy('redis', POLICY_SETTINGS.redis, events);
+  const state = createFallbackKeyValueStore({ primary: redis, fallback: memory, policy, onModeChange: (mode) => events.onStateMode?.(mode) });
+  // Feedback given while Redis is down is kept in memory and written to Redis once it is back.
+  const feedback = createFallbackFeedbackStore({ primary: createRedisFeedbackStore(redis.client), policy });
   return {
     state,
-    feedback: createRedisFeedbackStore(redis.client),
+    feedback,
     catalogs: config.vectorStore.kind === 'pinecone' ? createRedisIndexCatalogStore(redis.client) : fileCatalogs,
     embeddingCache: createRedisEmbeddingCache(redis.client),
-    close: () => state.close?.() ?? Promise.resolve(),
+    close: async () => {
+      await feedback.close(); // a last replay, while the connection is still open
+      await state.close?.();
+    },
   };
 };

@@ -3,7 +3,8 @@ import type { KeyValueStore } from '../core/ports/key-value-store.js';
 import type { DependencyPolicy } from './dependency-policy.js';
 
 const UNAVAILABLE = ['state_unavailable', 'circuit_open', 'timeout'] as const;
-const unavailable = (error: unknown) => UNAVAILABLE.some((code) => isBotError(error, code));
+/** Redis failing or paused by its breaker (as opposed to a bug): the errors a fallback absorbs. */
+export const stateUnavailable = (error: unknown) => UNAVAILABLE.some((code) => isBotError(error, code));
 
 /**
  * Redis when it answers, process memory when it does not (design §8): the bot keeps answering
@@ -29,7 +30,7 @@ export const createFallbackKeyValueStore = (options: {
       switchTo('primary');
       return result;
     } catch (error) {
-      if (!unavailable(error)) throw error;
+      if (!stateUnavailable(error)) throw error;
       switchTo('fallback', error instanceof Error ? error.message : String(error));
       return call(fallback);
     }
