@@ -18,6 +18,7 @@
 import { createInterface } from 'node:readline';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { createBackgroundWork } from '../adapters/shared/background-work.js';
+import { createIngressGate } from '../adapters/shared/ingress-gate.js';
 import type { PlatformAdapter } from '../adapters/shared/platform-adapter.js';
 import { createSlackAdapter } from '../adapters/slack/index.js';
 import { createTeamsAdapter } from '../adapters/teams/index.js';
@@ -69,7 +70,8 @@ const dependencies: ChatServicesDependencies = {
   ...runtime, languageModels, policy: openPolicy(tenant, collections), settings: runtime.config.retrieval, limits: { perUser: UNLIMITED, perChannel: UNLIMITED },
 };
 const errors: string[] = [];
-const background = createBackgroundWork((error) => errors.push(error instanceof Error ? error.message : String(error)));
+const ingress = createIngressGate();
+const background = createBackgroundWork((error) => errors.push(error instanceof Error ? error.message : String(error)), { gate: ingress });
 const services = (membership: Parameters<typeof createChatServices>[1]) => createChatServices(dependencies, membership);
 
 let adapter: PlatformAdapter;
@@ -91,7 +93,7 @@ if (platform === 'slack') {
 }
 await adapter.start?.();
 const metrics = createMetrics();
-const server = createHttpServer({ routes: adapter.routes, registry: metrics.registry, readiness: createReadiness(runtime), logger: silentLogger });
+const server = createHttpServer({ routes: adapter.routes, registry: metrics.registry, readiness: createReadiness(runtime), logger: silentLogger, ingress });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

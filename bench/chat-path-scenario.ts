@@ -6,7 +6,7 @@
  * and watches the fakes for the answers.
  *
  *   node --import tsx bench/chat-path-scenario.ts --platform slack|teams --data-dir <dir> \
- *     [--levels 50,200,500] [--fake-llm-levels 200] [--answerers extractive,fake-llm] [--rates 25,50,100,200,400]
+ *     [--levels 50,200,500] [--open-levels 200] [--fake-llm-levels 200] [--answerers extractive,fake-llm] [--rates 25,50,100,200,400]
  *     [--rate-seconds 2] [--bot-cpu-prof <dir>]
  *
  * - Bursts: N requests sent at once (N = each level). Ack = the bot's HTTP answer, from the moment
@@ -27,6 +27,7 @@ import { FakeOpenIdMetadata } from '../test/fakes/fake-openid-metadata.js';
 import { FakeSlackWebApi } from '../test/fakes/fake-slack-web-api.js';
 import { signSlackRequest } from '../test/support/slack-signing.js';
 import { indexDirectory } from '../src/entry/commands/index-command.js';
+import { openConnection, prepareRequest, sendOnce } from './raw-http-sender.js';
 import { percentile, summarizeLatencies } from './bench-report.js';
 import { REPOSITORY_ROOT } from './run-child.js';
 import { emitResult, openRuntime, parseArguments, requireArgument, runScenario } from './scenario-support.js';
@@ -90,8 +91,8 @@ const prepareIndex = async (dataDirectory: string, tenant: string) => {
 
 type Platform = {
   tenant: string;
-  /** Sends request number `index`; resolves when the bot's HTTP answer is complete. */
-  send(index: number): Promise<{ status: number }>;
+  /** Request number `index` as the platform sends it: headers (signed or authenticated) and body. */
+  request(index: number): { headers: Record<string, string>; body: string };
   /** When the answer to request `index` reached the fake (performance.now()), if it has. */
   deliveredAt(index: number): number | undefined;
   close(): Promise<void>;
@@ -102,36 +103,37 @@ const slackPlatform = async (questions: string[]): Promise<Platform> => {
   const api = await new FakeSlackWebApi({ token: SLACK.token, teamId: SLACK.team, botUserId: SLACK.botUser, botId: SLACK.botId }).start();
   const users = Array.from({ length: USERS }, (_, index) => `U0B${String(index).padStart(6, '0')}`);
   api.addChannel({ id: SLACK.channel, name: 'bench', kind: 'public', members: [...users, SLACK.botUser] });
-  // When each thread's answer arrives: chat.postMessage's handler is wrapped to note it.
+  // `/ask` posts the question as a root message (its metadata key names the trigger_id), then the
+  // answer in that thread: chat.postMessage's handler is wrapped to note when each answer arrives.
+  const triggerOfRoot = new Map<string, string>();
   const delivered = new Map<string, number>();
   const handlers = (api as unknown as { handlers: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> }).handlers;
   const postMessage = handlers['chat.postMessage'];
   if (!postMessage) throw new Error('the fake Slack Web API has no chat.postMessage handler');
   handlers['chat.postMessage'] = (args) => {
     const result = postMessage(args);
+    if (result.ok === false) return result;
     const thread = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
-    if (thread && result.ok !== false && !delivered.has(thread)) delivered.set(thread, performance.now());
+    const key = (args.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
+    if (!thread && key?.endsWith(':question')) triggerOfRoot.set(String(result.ts), key.slice(0, -':question'.length));
+    const trigger = thread ? triggerOfRoot.get(thread) : undefined;
+    if (trigger && !delivered.has(trigger)) delivered.set(trigger, performance.now());
     return result;
   };
-  const tsOf = (index: number) => `1767225600.${String(index).padStart(6, '0')}`;
+  const triggerOf = (index: number) => `${index}.bench.trigger`;
   return {
     tenant: SLACK.team,
     botArgs: ['--platform', 'slack', '--tenant', SLACK.team, '--slack-api-url', api.apiUrl, '--signing-secret', SLACK.secret, '--bot-token', SLACK.token],
-    send: async (index) => {
-      const ts = tsOf(index);
+    request: (index) => {
       const user = users[index % users.length] as string;
-      const text = `<@${SLACK.botUser}> ${questions[index % questions.length]}`;
-      const body = JSON.stringify({
-        token: 'bench', team_id: SLACK.team, api_app_id: 'A0RAGBOT', type: 'event_callback', event_id: `Ev0B${index}`, event_time: 1767225600,
-        authorizations: [{ enterprise_id: null, team_id: SLACK.team, user_id: SLACK.botUser, is_bot: true, is_enterprise_install: false }],
-        is_ext_shared_channel: false,
-        event: { type: 'app_mention', user, text, ts, event_ts: ts, channel: SLACK.channel, team: SLACK.team },
-      });
-      const response = await fetch(botUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signSlackRequest(SLACK.secret, body) }, body });
-      await response.arrayBuffer();
-      return { status: response.status };
+      const body = new URLSearchParams({
+        token: 'bench', team_id: SLACK.team, team_domain: 'bench', channel_id: SLACK.channel, channel_name: 'bench', user_id: user, user_name: user.toLowerCase(),
+        command: '/ask', text: questions[index % questions.length] as string, api_app_id: 'A0RAGBOT', is_enterprise_install: 'false',
+        response_url: api.responseUrl(triggerOf(index)), trigger_id: triggerOf(index),
+      }).toString();
+      return { headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(SLACK.secret, body) }, body };
     },
-    deliveredAt: (index) => delivered.get(tsOf(index)),
+    deliveredAt: (index) => delivered.get(triggerOf(index)),
     close: () => api.close(),
   };
 };
@@ -162,7 +164,7 @@ const teamsPlatform = async (questions: string[]): Promise<Platform> => {
   return {
     tenant: TEAMS.tenant,
     botArgs: ['--platform', 'teams', '--tenant', TEAMS.tenant, '--app-id', TEAMS.appId, '--openid-url', openId.metadataUrl],
-    send: async (index) => {
+    request: (index) => {
       const id = idOf(index);
       const member = members[index % members.length] as FakeMember;
       const activity = {
@@ -173,9 +175,7 @@ const teamsPlatform = async (questions: string[]): Promise<Platform> => {
         entities: [{ type: 'mention', text: `<at>${TEAMS_BOT.name}</at>`, mentioned: TEAMS_BOT }],
         channelData: { teamsChannelId: TEAMS.channel, teamsTeamId: TEAMS.team, channel: { id: TEAMS.channel }, team: { id: TEAMS.team }, tenant: { id: TEAMS.tenant } },
       };
-      const response = await fetch(botUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
-      await response.arrayBuffer();
-      return { status: response.status };
+      return { headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(activity) };
     },
     deliveredAt: (index) => {
       scan();
@@ -215,8 +215,15 @@ const awaitDeliveries = async (missing: () => number) => {
   }
 };
 
-/** Sends the requests given by `schedule` (ms after start, one per request) and measures acks. */
-const fire = async (platform: Platform, first: number, offsetsMs: number[]) => {
+/**
+ * Sends the requests given by `offsetsMs` (ms after start, one per request) and measures acks.
+ * Every request is serialized and signed before the clock starts. `fresh`: each on a new
+ * connection, closed after its response; `open`: each on a connection opened beforehand.
+ */
+const fire = async (platform: Platform, first: number, offsetsMs: number[], connections: 'fresh' | 'open' = 'fresh') => {
+  const url = new URL(botUrl);
+  const prepared = offsetsMs.map((_, position) => prepareRequest(url, { ...platform.request(first + position), keepAlive: connections === 'open' }));
+  const open = connections === 'open' ? await Promise.all(offsetsMs.map(() => openConnection(url))) : [];
   const loadAverage = Math.round((loadavg()[0] ?? 0) * 100) / 100;
   const cpuBefore = await botCpuSeconds();
   const started = performance.now();
@@ -228,10 +235,13 @@ const fire = async (platform: Platform, first: number, offsetsMs: number[]) => {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const at = performance.now();
     sentAt[position] = at;
-    const response = await platform.send(first + position).catch(() => ({ status: 0 }));
+    const request = prepared[position] as Buffer;
+    const connection = open[position];
+    const status = await (connection ? connection.send(request) : sendOnce(url, request)).catch(() => 0);
     acks[position] = performance.now() - at;
-    if (response.status !== 200) failures++;
+    if (status !== 200) failures++;
   }));
+  for (const connection of open) connection.close();
   const elapsedSeconds = (performance.now() - started) / 1000;
   // Every answer, before the next step.
   await awaitDeliveries(() => offsetsMs.filter((_, position) => platform.deliveredAt(first + position) === undefined).length);
@@ -260,6 +270,8 @@ runScenario(async () => {
   const levels = (values.get('levels') ?? '50,200,500').split(',').map(Number);
   // The fake LLM's bursts (default: the same levels); the quick profile runs it at 200 only.
   const fakeLlmLevels = (values.get('fake-llm-levels') ?? values.get('levels') ?? '50,200,500').split(',').map(Number);
+  // Bursts (extractive) sent on connections opened beforehand, as a platform keeping them alive would.
+  const openLevels = (values.get('open-levels') ?? '').split(',').filter(Boolean).map(Number);
   const answerers = (values.get('answerers') ?? 'extractive,fake-llm').split(',');
   const rates = (values.get('rates') ?? '').split(',').filter(Boolean).map(Number);
   const rateSeconds = Number(values.get('rate-seconds') ?? 2);
@@ -284,11 +296,15 @@ runScenario(async () => {
     const bursts = [];
     for (const answerer of answerers) {
       await bot.ask(`answerer ${answerer}`);
-      for (const concurrency of answerer === 'fake-llm' ? fakeLlmLevels : levels) {
-        const measured = await fire(platform, next, Array.from({ length: concurrency }, () => 0));
+      const runs = [
+        ...(answerer === 'fake-llm' ? fakeLlmLevels : levels).map((concurrency) => ({ concurrency, connections: 'fresh' as const })),
+        ...(answerer === 'extractive' ? openLevels.map((concurrency) => ({ concurrency, connections: 'open' as const })) : []),
+      ];
+      for (const { concurrency, connections } of runs) {
+        const measured = await fire(platform, next, Array.from({ length: concurrency }, () => 0), connections);
         next += concurrency;
-        bursts.push({ answerer, concurrency, ...measured });
-        process.stderr.write(`${platformName} ${answerer} ×${concurrency}: ack p50 ${measured.ackMs.p50} p99 ${measured.ackMs.p99} ms, delivered p50 ${measured.answerDeliveredMs?.p50} p99 ${measured.answerDeliveredMs?.p99} ms\n`);
+        bursts.push({ answerer, concurrency, connections, ...measured });
+        process.stderr.write(`${platformName} ${answerer} ×${concurrency} (${connections} connections): ack p50 ${measured.ackMs.p50} p99 ${measured.ackMs.p99} ms, delivered p50 ${measured.answerDeliveredMs?.p50} p99 ${measured.answerDeliveredMs?.p99} ms\n`);
       }
     }
     const sweep = [];

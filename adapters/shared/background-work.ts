@@ -11,8 +11,15 @@ export type BackgroundWork = {
   drain(timeoutMs: number): Promise<boolean>;
 };
 
-export const createBackgroundWork = (onError: (error: unknown) => void, options: { concurrency?: number } = {}): BackgroundWork => {
+export type BackgroundWorkOptions = {
+  concurrency?: number;
+  /** Each task starts only once this resolves: the ingress gate lets acknowledgements go first. */
+  gate?: { quiet(): Promise<void> };
+};
+
+export const createBackgroundWork = (onError: (error: unknown) => void, options: BackgroundWorkOptions = {}): BackgroundWork => {
   const concurrency = options.concurrency ?? 8;
+  const gate = options.gate;
   const waiting: (() => void)[] = [];
   const tasks = new Set<Promise<unknown>>();
   let running = 0;
@@ -25,6 +32,7 @@ export const createBackgroundWork = (onError: (error: unknown) => void, options:
   return {
     run(task) {
       const promise = slot()
+        .then(() => gate?.quiet())
         .then(task)
         .catch(onError)
         .finally(() => {

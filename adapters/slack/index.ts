@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Authorize, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver, webApi, type Authorize, type Logger as BoltLogger } from '@slack/bolt';
 import { cacheMemberships } from '../../src/core/access/cached-membership-directory.js';
 import type { ChatServices } from '../../src/core/conversation/chat-services.js';
 import type { KeyValueStore } from '../../src/core/ports/key-value-store.js';
@@ -9,9 +9,10 @@ import { createDependencyPolicy, type DependencyPolicy } from '../../src/resilie
 import { POLICY_SETTINGS } from '../../src/resilience/policy-settings.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { HttpRoute, PlatformAdapter } from '../shared/platform-adapter.js';
-import { createSlackCall, createSlackPoster } from './post-slack-reply.js';
-import { registerCommands } from './slack-commands.js';
+import { SLACK_REQUEST_LIMIT_MS, createSlackCall, createSlackPoster } from './post-slack-reply.js';
+import { COMMAND_ACKS, registerCommands } from './slack-commands.js';
 import { SLACK_API_URL, type SlackConfig } from './slack-config.js';
+import { SlackHttpReceiver, type EarlyAck } from './slack-http-receiver.js';
 import { registerEventListeners } from './slack-event-listeners.js';
 import { createSlackMembership } from './slack-membership.js';
 import { createSlackMemoryStore } from './slack-memory-store.js';
@@ -75,20 +76,23 @@ const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
   });
 
 /**
- * Bolt 5.1's HTTPReceiver reads `body.ssl_check` from whatever the body parses to, outside any
- * handler: a JSON `null` (or a form whose `payload` is `null`) is an unhandled rejection, which stops
- * the process, and the request is never answered. No Slack payload is `null`.
+ * Every Events API callback is acknowledged with an empty 200 (Bolt does the same before any
+ * listener runs); commands as their listeners would (COMMAND_ACKS); anything else by Bolt.
  */
-const parsesToNull = (rawBody: Buffer, contentType: string | undefined): boolean => {
-  const text = rawBody.toString();
-  const payload = contentType === 'application/x-www-form-urlencoded' ? new URLSearchParams(text).getAll('payload') : [text];
-  return payload.length === 1 && payload[0]?.trim() === 'null';
+export const earlyAck: EarlyAck = (body) => {
+  if (body.type === 'event_callback') {
+    const event = body.event as { type?: unknown } | undefined;
+    // function_executed is acknowledged by its listener (none here), as Bolt leaves it to them.
+    return event?.type === 'function_executed' ? undefined : { body: undefined };
+  }
+  const acknowledge = typeof body.command === 'string' ? COMMAND_ACKS[body.command] : undefined;
+  return acknowledge ? { body: acknowledge(body) } : undefined;
 };
 
 /**
- * The Slack adapter: a real Bolt app. Over HTTP, Bolt's HTTPReceiver verifies each request's
- * signature (unsigned, mis-signed or older than five minutes → 401) and its `requestListener` is
- * served as a route of the bot's one HTTP server; with an app token, Socket Mode instead.
+ * The Slack adapter: a real Bolt app. Over HTTP, the receiver verifies each request's signature
+ * with Bolt's functions (unsigned, mis-signed or older than five minutes → 401) and is served as a
+ * route of the bot's one HTTP server; with an app token, Socket Mode instead.
  */
 export const createSlackAdapter = (options: SlackAdapterOptions): SlackAdapter => {
   const { config, background } = options;
@@ -102,7 +106,7 @@ export const createSlackAdapter = (options: SlackAdapterOptions): SlackAdapter =
     slackApiUrl: config.apiUrl ?? SLACK_API_URL,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: POLICY_SETTINGS['slack-api'].timeoutMs,
+    timeout: SLACK_REQUEST_LIMIT_MS,
   });
   const client = new webApi.WebClient(config.botToken, { ...clientOptions(), logger: log });
   const state = options.state ?? createSlackMemoryStore();
@@ -124,7 +128,9 @@ export const createSlackAdapter = (options: SlackAdapterOptions): SlackAdapter =
 
   const receiver = config.appToken
     ? new SocketModeReceiver({ appToken: config.appToken, logger: log })
-    : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: false, logger: log });
+    : new SlackHttpReceiver({
+        signingSecret: config.signingSecret, logger: log, earlyAck, defer: (task) => background.run(task),
+      });
   const app = new App({ receiver, authorize, clientOptions: clientOptions(), logger: log, ignoreSelf: true, convoStore: false });
   app.error(async (error) => logger.error({ error: error.message, code: error.code }, 'slack listener failed'));
 
@@ -140,25 +146,14 @@ export const createSlackAdapter = (options: SlackAdapterOptions): SlackAdapter =
 
   let connected = false;
   const routes: HttpRoute[] = [];
-  if (receiver instanceof HTTPReceiver) {
-    const listener = receiver.requestListener;
+  if (receiver instanceof SlackHttpReceiver) {
     routes.push({
       method: 'POST',
       path: SLACK_EVENTS_PATH,
       handle: async (request, response) => {
-        // The body is read here and handed to Bolt already buffered (Bolt reuses `rawBody`), so that a
-        // body Bolt cannot survive is refused first: see parsesToNull.
         const rawBody = await readBody(request);
         if (!rawBody) return void response.writeHead(413).end();
-        if (parsesToNull(rawBody, request.headers['content-type'])) return void response.writeHead(400).end();
-        Object.assign(request, { rawBody });
-        try {
-          listener(request, response);
-        } catch (error) {
-          // Only a request Bolt does not route (another path) lands here.
-          logger.warn({ error: String(error) }, 'slack request not routed');
-          response.writeHead(404).end();
-        }
+        await receiver.handle(Object.assign(request, { rawBody }), response);
       },
     });
   }

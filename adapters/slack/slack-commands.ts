@@ -7,6 +7,7 @@ import type { IndexProgress, IndexSummary } from '../../src/core/indexing/index-
 import { fromAskCommand, isSlashCommand, messageRefOf, tenantOf, toQuestion, type QuestionCandidate, type SlashCommand } from './convert-slack-event.js';
 import { slackErrorCode } from './post-slack-reply.js';
 import { renderNotice, renderQuestionRoot, renderSlackAnswer } from './render-slack-answer.js';
+import type { AckBody } from './slack-http-receiver.js';
 import { safeMrkdwn } from './slack-mrkdwn.js';
 import { resolveChannel, type SlackRuntime } from './slack-runtime.js';
 
@@ -17,26 +18,46 @@ const NOT_A_MEMBER = 'I am not a member of this conversation, so I cannot answer
 const CHECK_FAILED = 'I could not check this conversation with Slack just now, so I did not answer: please try again in a minute.';
 const PROGRESS_INTERVAL_MS = 1_000;
 
+/** `/ask`: the acknowledgement, decided from the request alone, and the question to answer, if any. */
+export const triageAsk = (body: unknown): { ack: AckBody; candidate?: QuestionCandidate } => {
+  const candidate = fromAskCommand(body);
+  if (candidate.kind === 'ignored') return { ack: undefined };
+  if (candidate.text === '') return { ack: { response_type: 'ephemeral', text: ASK_USAGE } };
+  return { ack: { response_type: 'ephemeral', text: LOOKING_UP }, candidate };
+};
+
+/** `/reindex`: the acknowledgement, and the run to start (refusing non-admins is part of the run). */
+export const triageReindex = (body: unknown): { ack: AckBody; run?: { command: SlashCommand; options: ReindexArguments } } => {
+  if (!isSlashCommand(body)) return { ack: undefined };
+  const parsed = parseReindexArguments(body.text);
+  if ('error' in parsed) return { ack: { response_type: 'ephemeral', text: `${parsed.error}. ${REINDEX_USAGE}` } };
+  return { ack: undefined, run: { command: body, options: parsed } };
+};
+
+/** The acknowledgement of each command, for the HTTP receiver to send before Bolt runs. */
+export const COMMAND_ACKS: Record<string, (body: unknown) => AckBody> = {
+  '/ask': (body) => triageAsk(body).ack,
+  '/reindex': (body) => triageReindex(body).ack,
+};
+
 /**
- * Slash commands: `ack` is the HTTP response, so it is called at once with a short ephemeral
- * text and everything slow runs in the background (Bolt answers 200 with that body immediately
- * when processBeforeResponse is false).
+ * Slash commands: `ack` is the HTTP response, so it carries at most a short ephemeral text and
+ * everything slow runs in the background. Over HTTP the receiver has already sent the same
+ * acknowledgement (COMMAND_ACKS) and `ack` does nothing; over Socket Mode `ack` sends it.
  */
 export const registerCommands = (app: App, runtime: SlackRuntime): void => {
   app.command('/ask', async ({ command, ack }) => {
-    const candidate = fromAskCommand(command);
-    if (candidate.kind === 'ignored') return ack();
-    if (candidate.text === '') return ack({ response_type: 'ephemeral', text: ASK_USAGE });
-    await ack({ response_type: 'ephemeral', text: LOOKING_UP });
-    runtime.background.run(() => answerAsk(runtime, candidate, (command as SlashCommand).response_url));
+    const triage = triageAsk(command);
+    await ack(triage.ack);
+    const { candidate } = triage;
+    if (candidate) runtime.background.run(() => answerAsk(runtime, candidate, (command as SlashCommand).response_url));
   });
 
   app.command('/reindex', async ({ command, ack }) => {
-    if (!isSlashCommand(command)) return ack();
-    const parsed = parseReindexArguments(command.text);
-    if ('error' in parsed) return ack({ response_type: 'ephemeral', text: `${parsed.error}. ${REINDEX_USAGE}` });
-    await ack();
-    runtime.background.run(() => reindex(runtime, command, parsed));
+    const triage = triageReindex(command);
+    await ack(triage.ack);
+    const { run } = triage;
+    if (run) runtime.background.run(() => reindex(runtime, run.command, run.options));
   });
 };
 

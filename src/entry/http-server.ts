@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import type { IngressGate } from '../../adapters/shared/ingress-gate.js';
 import type { HttpRoute } from '../../adapters/shared/platform-adapter.js';
 import type { Logger } from '../core/ports/logger.js';
 
@@ -22,8 +23,17 @@ export type RagbotServer = Server & {
   drainRequests(timeoutMs: number): Promise<boolean>;
 };
 
-export const createHttpServer = (options: { routes: HttpRoute[]; registry: Registry; readiness: Readiness; logger: Logger }): RagbotServer => {
-  const { routes, registry, readiness, logger } = options;
+export type HttpServerOptions = {
+  routes: HttpRoute[];
+  registry: Registry;
+  readiness: Readiness;
+  logger: Logger;
+  /** Told of every request from its arrival until its response is finished (answers wait for quiet). */
+  ingress?: IngressGate;
+};
+
+export const createHttpServer = (options: HttpServerOptions): RagbotServer => {
+  const { routes, registry, readiness, logger, ingress } = options;
   const builtIn: HttpRoute[] = [
     { method: 'GET', path: '/healthz', handle: (_request, response) => json(response, 200, { status: 'ok' }) },
     {
@@ -44,6 +54,9 @@ export const createHttpServer = (options: { routes: HttpRoute[]; registry: Regis
   const all = [...routes, ...builtIn];
   let inFlight = 0;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    // Until the response is finished or the connection is gone: an acknowledgement is still due.
+    const arrival = ingress?.arrived();
+    if (arrival) response.once('close', arrival.done);
     const requestId = (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? randomUUID();
     response.setHeader('x-request-id', requestId);
     const path = (request.url ?? '/').split('?')[0] ?? '/';

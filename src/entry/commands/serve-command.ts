@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { createBackgroundWork } from '../../../adapters/shared/background-work.js';
+import { createIngressGate } from '../../../adapters/shared/ingress-gate.js';
 import type { PlatformAdapter } from '../../../adapters/shared/platform-adapter.js';
 import { createWebAdapter } from '../../../adapters/web/index.js';
 import type { Config } from '../../config/config-schema.js';
@@ -48,9 +49,11 @@ const prepareOpenIndex = async (runtime: Runtime, logger: Logger) => {
 export const runServeCommand = async (config: Config, options: { port?: number } = {}): Promise<number> => {
   const logger = createLogger({ level: config.server.logLevel, secrets: secretsOf(config, process.env), logQuestions: config.server.logQuestions, pretty: process.stdout.isTTY });
   const metrics = createMetrics();
-  const runtime = await createRuntime(config, { events: metrics.resilience });
+  const runtime = await createRuntime(config, { events: metrics.resilience, logger });
   const policy = runtime.policy ?? (await prepareOpenIndex(runtime, logger));
-  const background = createBackgroundWork((error) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background answer failed'));
+  // Answers start when no acknowledgement is due (see ingress-gate.ts).
+  const ingress = createIngressGate();
+  const background = createBackgroundWork((error) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background answer failed'), { gate: ingress });
   const perMinute = (count: number) => ({ capacity: count, refillPerSecond: count / 60 });
   const dependencies: ChatServicesDependencies = {
     ...runtime, policy, settings: config.retrieval,
@@ -71,7 +74,7 @@ export const runServeCommand = async (config: Config, options: { port?: number }
     adapters.push(createWebAdapter({ tenantId: config.defaultTenant, services: createChatServices(dependencies, createMemoryMembershipDirectory({ tenants: {} })) }));
   }
   for (const adapter of adapters) await adapter.start?.();
-  const server = createHttpServer({ routes: adapters.flatMap((adapter) => adapter.routes), registry: metrics.registry, readiness: createReadiness(runtime), logger });
+  const server = createHttpServer({ routes: adapters.flatMap((adapter) => adapter.routes), registry: metrics.registry, readiness: createReadiness(runtime), logger, ingress });
   const port = options.port ?? config.server.port;
   await new Promise<void>((resolveListen) => server.listen(port, resolveListen));
   const address = server.address();
