@@ -31,8 +31,9 @@ export const createBackgroundWork = (onError: (error: unknown) => void, options:
   };
   return {
     run(task) {
-      const promise = slot()
-        .then(() => gate?.quiet())
+      // The gate first, then a slot: a task held by the gate must not hold a slot meanwhile.
+      const promise = Promise.resolve(gate?.quiet())
+        .then(slot)
         .then(task)
         .catch(onError)
         .finally(() => {

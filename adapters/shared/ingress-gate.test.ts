@@ -10,7 +10,7 @@ describe('the ingress gate', () => {
     vi.useRealTimers();
   });
 
-  const gateWithClock = () => createIngressGate({ quietMs: 5, maxWaitMs: 250, now: () => Date.now() });
+  const gateWithClock = (maxWaitMs = 250) => createIngressGate({ quietMs: 5, maxWaitMs, now: () => Date.now() });
   const settled = (promise: Promise<void>) => {
     const state = { done: false };
     void promise.then(() => (state.done = true));
@@ -81,5 +81,23 @@ describe('the ingress gate', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(started).toBe(3);
     expect(work.pending).toBe(0);
+  });
+
+  it('a task held by the gate holds no slot: under steady traffic each task waits at most maxWaitMs from when it was queued', async () => {
+    const gate = gateWithClock(500);
+    const work = createBackgroundWork(() => undefined, { concurrency: 1, gate });
+    const started: Record<string, number> = {};
+    const begin = Date.now();
+    const queue = (name: string) => work.run(async () => void (started[name] = Date.now() - begin));
+    gate.arrived().done();
+    queue('first');
+    for (let elapsed = 0; elapsed < 800; elapsed += 4) {
+      if (elapsed === 100) queue('second');
+      gate.arrived().done();
+      await vi.advanceTimersByTimeAsync(4);
+    }
+    expect(started.first).toBeGreaterThanOrEqual(500);
+    // Queued at 100 ms: released by its own deadline (600 ms), not 500 ms after the first one started.
+    expect(started.second).toBeLessThan(700);
   });
 });

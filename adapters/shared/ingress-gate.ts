@@ -16,7 +16,7 @@ export type IngressGateOptions = { quietMs?: number; maxWaitMs?: number; now?: (
 
 export const createIngressGate = (options: IngressGateOptions = {}): IngressGate => {
   const quietMs = options.quietMs ?? 5;
-  const maxWaitMs = options.maxWaitMs ?? 250;
+  const maxWaitMs = options.maxWaitMs ?? 500;
   const now = options.now ?? (() => performance.now());
   let inFlight = 0;
   let lastArrival = -Infinity;
