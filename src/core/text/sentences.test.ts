@@ -30,4 +30,20 @@ describe('splitUnits', () => {
       ['row', '| 3 |', '| C |'],
     ]);
   });
+
+  it('numbers the block each unit belongs to: a paragraph, a list, a table or a code block', () => {
+    const units = splitUnits('First. Second.\n\nThird.\n\n- a\n\n- b\n\n```\ncode\n```\n\n| H |\n| 1 |\n| 2 |\n\n- c');
+    expect(units.map((unit) => [unit.text, unit.block])).toEqual([
+      ['First.', 0],
+      ['Second.', 0],
+      ['Third.', 1],
+      ['- a', 2],
+      ['- b', 2],
+      ['```\ncode\n```', 3],
+      ['| H |', 4],
+      ['| 1 |', 4],
+      ['| 2 |', 4],
+      ['- c', 5],
+    ]);
+  });
 });

@@ -1,9 +1,10 @@
 /**
  * A quotable unit of a passage: a sentence of prose, or a whole code block, list item or table row.
  * A table row carries its table's header row as context: "| Redis | Platform SRE |" means little
- * without "| System | Owner |".
+ * without "| System | Owner |". `block` numbers the paragraph, list, table or code block the unit
+ * belongs to, so a quote can keep a paragraph's sentences together.
  */
-export type TextUnit = { text: string; kind: 'prose' | 'code' | 'item' | 'header' | 'row'; index: number; context?: string };
+export type TextUnit = { text: string; kind: 'prose' | 'code' | 'item' | 'header' | 'row'; index: number; block: number; context?: string };
 
 const FENCE = /^(```|~~~)/;
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+/;
@@ -26,10 +27,12 @@ const splitSentences = (paragraph: string): string[] => {
 /** Splits passage text (markdown-ish) into units an extractive answer can quote whole. */
 export const splitUnits = (text: string): TextUnit[] => {
   const units: TextUnit[] = [];
-  const push = (unitText: string, kind: TextUnit['kind'], context?: string) => {
+  let block = -1;
+  const push = (unitText: string, kind: TextUnit['kind'], context?: string, sameBlock = false) => {
     const trimmed = unitText.trim();
     if (!trimmed) return;
-    const unit: TextUnit = { text: trimmed, kind, index: units.length };
+    if (!sameBlock || block < 0) block++;
+    const unit: TextUnit = { text: trimmed, kind, index: units.length, block };
     if (context) unit.context = context;
     units.push(unit);
   };
@@ -37,7 +40,7 @@ export const splitUnits = (text: string): TextUnit[] => {
   const lines = text.split('\n');
   let paragraph: string[] = [];
   const flushParagraph = () => {
-    for (const sentence of splitSentences(paragraph.join(' ').replace(/\s+/g, ' '))) push(sentence, 'prose');
+    splitSentences(paragraph.join(' ').replace(/\s+/g, ' ')).forEach((sentence, position) => push(sentence, 'prose', undefined, position > 0));
     paragraph = [];
   };
   for (let index = 0; index < lines.length; index++) {
@@ -58,12 +61,13 @@ export const splitUnits = (text: string): TextUnit[] => {
         header = line.trim();
         push(line, 'header');
       } else if (!/^\s*\|[\s:|-]+\|\s*$/.test(line)) {
-        push(line, 'row', header);
+        push(line, 'row', header, true);
       }
       continue;
     } else if (LIST_ITEM.test(line)) {
       flushParagraph();
-      push(line, 'item');
+      // Items in a row, blank lines between them or not, are one list.
+      push(line, 'item', undefined, units.at(-1)?.kind === 'item');
     } else if (line.trim() === '') {
       flushParagraph();
     } else {

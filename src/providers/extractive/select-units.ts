@@ -1,103 +1,133 @@
 import type { NumberedSource } from '../../core/ports/language-model.js';
-import { isStopword, termSet, words } from '../../core/text/analyze.js';
 import { splitUnits, type TextUnit } from '../../core/text/sentences.js';
-import { equivalentStems } from '../../core/retrieval/query-expansion.js';
+import { scoreUnits, type ScoredUnit } from './score-units.js';
 
-export type ScoredUnit = TextUnit & { source: number; score: number };
+export type { ScoredUnit } from './score-units.js';
 
-const MAX_UNITS = 6;
-const MAX_CHARACTERS = 1_200;
+/** What the best unit, the strong units and the lead passage's read-on may take together. */
+const LEAD_CHARACTERS = 800;
+/** The whole answer, estimated as rendered (markers, table headers, blank lines included). */
+const ANSWER_CHARACTERS = 1_400;
+/** Units scoring at least this share of the best one are quoted before the lead passage reads on. */
+const STRONG_SHARE = 0.5;
 /** Units scoring below this share of the best one dilute an answer more than they help it. */
-const RELATIVE_FLOOR = 0.35;
-/** A runner-up source is quoted too when its best unit is this close to the overall best. */
-const SECOND_SOURCE_SHARE = 0.6;
-const CONTEXT_SHARE = 0.5;
-const COMMAND_INTENT = /\b(cmd|command|commands|syntax|run|type|invoke|how (do|can|to)|which flag|what flag)\b/i;
+const RELATIVE_FLOOR = 0.2;
+/** A paragraph this short is quoted whole rather than as one sentence out of context. */
+const SHORT_PARAGRAPH_CHARACTERS = 400;
+const HEADING_CHARACTERS = 80;
+/** A citation marker and line break per unit; a blank line and "From [n]:" per source. */
+const UNIT_OVERHEAD = 5;
+const SOURCE_OVERHEAD = 12;
 
-/** Question words as alternatives of stems: "k8s" is matched by "k8s" or "kubernetes". */
-const questionTerms = (question: string): string[][][] =>
-  [...new Set(words(question).filter((word) => !isStopword(word)))].map(equivalentStems);
+const STOP_PUNCTUATION = /[.!?:;,]$/;
 
-const matches = (alternatives: string[][], present: Set<string>) =>
-  alternatives.some((alternative) => alternative.every((stemmed) => present.has(stemmed)));
+/** Reads like a heading: short and unpunctuated ("Rollback"), or a question. */
+export const headingLike = (unit: TextUnit): boolean =>
+  (unit.kind === 'prose' || unit.kind === 'item') &&
+  (unit.text.endsWith('?') || (unit.text.length <= HEADING_CHARACTERS && !STOP_PUNCTUATION.test(unit.text)));
 
 /**
- * Scores every sentence, code block, list item and table row of the sources by the question terms
- * it contains (rarer across the sources weighs more), scaled by its source's retrieval score.
- * Table rows are matched together with their header; header rows alone are never quoted.
+ * A line that names what follows it: a heading the chunker turned into text ("Rollback",
+ * "6. Suspected split brain") or a question of a FAQ, on a line of its own.
  */
-export const scoreUnits = (question: string, sources: NumberedSource[]): ScoredUnit[] => {
-  const wanted = questionTerms(question);
-  const wantsCommand = COMMAND_INTENT.test(question);
-  const sourceTerms = sources.map((source) => termSet(`${source.section} ${source.text}`));
-  const weights = wanted.map((alternatives) => {
-    const containing = sourceTerms.filter((set) => matches(alternatives, set)).length;
-    return 1 + Math.log((sources.length + 1) / (containing + 0.5));
-  });
-  const topScore = Math.max(...sources.map((source) => source.score), Number.EPSILON);
-  const scored: ScoredUnit[] = [];
-  for (const source of sources) {
-    const prior = 0.4 + 0.6 * (source.score / topScore);
-    // A sentence of a section about Redis is about Redis: its title and section count, at a discount.
-    const contextTerms = termSet(`${source.title} ${source.section}`);
-    for (const unit of splitUnits(source.text)) {
-      if (unit.kind === 'header') continue;
-      const ownTerms = termSet(unit.text);
-      const headerTerms = unit.context ? termSet(unit.context) : new Set<string>();
-      let overlap = 0;
-      let ownMatches = 0;
-      wanted.forEach((alternatives, index) => {
-        const weight = weights[index] ?? 0;
-        if (matches(alternatives, ownTerms)) {
-          overlap += weight;
-          ownMatches++;
-        } else if (matches(alternatives, headerTerms) || matches(alternatives, contextTerms)) {
-          overlap += weight * CONTEXT_SHARE;
-        }
-      });
-      // Context (a table header, the section title) only strengthens a unit that matches by itself.
-      if (ownMatches === 0) continue;
-      const unitTerms = ownTerms;
-      // Mild length normalization: a long unit should not win merely by containing more words.
-      const lengthPenalty = 1 + 0.15 * Math.log(1 + unitTerms.size);
-      const intent = wantsCommand && unit.kind === 'code' ? 1.3 : 1;
-      scored.push({ ...unit, source: source.n, score: (overlap / lengthPenalty) * prior * intent });
-    }
+const isHeading = (units: TextUnit[], index: number): boolean => {
+  const unit = units[index];
+  const next = units[index + 1];
+  if (!unit || !next || !headingLike(unit)) return false;
+  // A bullet of a list is a bullet, not a heading, whatever its punctuation.
+  if (unit.kind === 'item' && next.block === unit.block) return false;
+  return unit.text.endsWith('?') || (units[index - 1]?.block !== unit.block && next.block !== unit.block);
+};
+
+const introduces = (unit: TextUnit | undefined) => unit !== undefined && unit.kind !== 'code' && unit.text.endsWith(':');
+
+/**
+ * The unit that `units[index]` is not worth quoting without: what "Run:" or a heading announces,
+ * or the sentence that introduces a code block.
+ */
+const companionOf = (units: TextUnit[], index: number): TextUnit | undefined => {
+  const unit = units[index];
+  if (introduces(unit) || isHeading(units, index)) return units[index + 1];
+  return unit?.kind === 'code' && introduces(units[index - 1]) ? units[index - 1] : undefined;
+};
+
+/** The units that travel with `units[index]` so that it reads right, nearest first. */
+const partnersOf = (units: TextUnit[], index: number, isChosen: (index: number) => boolean): TextUnit[] => {
+  const unit = units[index];
+  if (!unit) return [];
+  const partners: TextUnit[] = [];
+  const sameBlock = units.filter((other) => other.block === unit.block);
+  // Backwards: the sentence introducing a code block or list ("Run:"), or the heading above.
+  const before = units[(sameBlock[0]?.index ?? index) - 1];
+  if ((unit.kind === 'code' || unit.kind === 'item') && introduces(before)) partners.push(before as TextUnit);
+  else if (isHeading(units, index - 1)) partners.push(units[index - 1] as TextUnit);
+  // Forwards: what an introduction announces (the code block, or the whole list), what a heading heads.
+  const next = units[index + 1];
+  if (introduces(unit) && next?.kind === 'code') partners.push(next);
+  else if (introduces(unit) && next?.kind === 'item') partners.push(...units.filter((other) => other.block === next.block));
+  else if (isHeading(units, index) && next) partners.push(next);
+  // The rest of a short paragraph: the sentence before or after often carries the condition or the name.
+  if (unit.kind === 'prose' && sameBlock.reduce((sum, other) => sum + other.text.length, 0) <= SHORT_PARAGRAPH_CHARACTERS) partners.push(...sameBlock);
+  // A single unit between two quoted ones of the same list or table: a step of a procedure, a row.
+  for (const [gap, far] of [[index - 1, index - 2], [index + 1, index + 2]] as const) {
+    if (isChosen(far) && units[gap]?.block === unit.block) partners.push(units[gap] as TextUnit);
   }
-  return scored.sort((left, right) => right.score - left.score);
+  return partners.filter((partner) => partner.kind !== 'header');
 };
 
 /**
- * Picks the best units within a length budget: the best of the top source and, when it is nearly
- * as good, of a second source; a sentence that introduces a code block or list ("Run:") stays
- * with what follows it.
+ * Picks what the answer quotes, most important first: the best unit; every unit scoring at least
+ * half as well; the lead passage read on from there (the steps after "Run:", the sentence after a
+ * command) up to its next heading or table; then the best remaining units down to the floor. Each
+ * unit brings what it needs to read right (partnersOf), and the whole stays within the budgets.
  */
 export const selectUnits = (question: string, sources: NumberedSource[]): ScoredUnit[] => {
   const ranked = scoreUnits(question, sources);
-  const best = ranked[0]?.score ?? 0;
+  const best = ranked[0];
+  if (!best) return [];
   const unitsBySource = new Map(sources.map((source) => [source.n, splitUnits(source.text)]));
+  const scores = new Map(ranked.map((unit) => [`${unit.source}:${unit.index}`, unit.score]));
   const chosen = new Map<string, ScoredUnit>();
+  const countedHeaders = new Set<string>();
+  const quotedSources = new Set<number>();
   let characters = 0;
-  const add = (unit: ScoredUnit) => {
-    const key = `${unit.source}:${unit.index}`;
-    if (chosen.has(key)) return;
-    chosen.set(key, unit);
-    characters += unit.text.length;
-    const siblings = unitsBySource.get(unit.source) ?? [];
-    const next = siblings[unit.index + 1];
-    const previous = siblings[unit.index - 1];
-    if (unit.text.endsWith(':') && next && (next.kind === 'code' || next.kind === 'item')) add({ ...next, source: unit.source, score: unit.score });
-    if (unit.kind === 'code' && previous?.text.endsWith(':')) add({ ...previous, source: unit.source, score: unit.score });
+
+  const costOf = (unit: TextUnit, source: number) => {
+    const header = unit.kind === 'row' && unit.context && !countedHeaders.has(`${source}:${unit.context}`) ? unit.context.length + 1 : 0;
+    return unit.text.length + UNIT_OVERHEAD + header + (quotedSources.has(source) ? 0 : SOURCE_OVERHEAD);
   };
-  const first = ranked[0];
-  if (first) add(first);
-  const runnerUp = ranked.find((unit) => unit.source !== first?.source);
-  if (runnerUp && runnerUp.score >= best * SECOND_SOURCE_SHARE) add(runnerUp);
+  const add = (unit: TextUnit, source: number, limit: number): boolean => {
+    const key = `${source}:${unit.index}`;
+    if (chosen.has(key)) return true;
+    const siblings = unitsBySource.get(source) ?? [];
+    const companion = companionOf(siblings, unit.index);
+    const companionCost = companion && !chosen.has(`${source}:${companion.index}`) ? companion.text.length + UNIT_OVERHEAD : 0;
+    const cost = costOf(unit, source);
+    if (chosen.size > 0 && characters + cost + companionCost > limit) return false;
+    chosen.set(key, { ...unit, source, score: scores.get(key) ?? 0 });
+    if (unit.kind === 'row' && unit.context) countedHeaders.add(`${source}:${unit.context}`);
+    quotedSources.add(source);
+    characters += cost;
+    for (const partner of partnersOf(siblings, unit.index, (index) => chosen.has(`${source}:${index}`))) add(partner, source, limit);
+    return true;
+  };
+
   for (const unit of ranked) {
-    if (chosen.size >= MAX_UNITS || characters >= MAX_CHARACTERS) break;
-    if (unit.score < best * RELATIVE_FLOOR) break;
-    if (characters + unit.text.length > MAX_CHARACTERS * 1.5) continue;
-    add(unit);
+    if (unit.score < best.score * STRONG_SHARE) break;
+    add(unit, unit.source, LEAD_CHARACTERS);
+  }
+  // The lead passage reads on from its last quoted unit. Table rows are records, not a story:
+  // the ones that match came in by their score.
+  const lead = unitsBySource.get(best.source) ?? [];
+  const lastQuoted = () => Math.max(...[...chosen.values()].filter((unit) => unit.source === best.source).map((unit) => unit.index));
+  for (let next = lastQuoted() + 1; next < lead.length; next = lastQuoted() + 1) {
+    const unit = lead[next] as TextUnit;
+    if (isHeading(lead, next) || unit.kind === 'header' || unit.kind === 'row') break;
+    if (!add(unit, best.source, LEAD_CHARACTERS)) break;
+  }
+  for (const unit of ranked) {
+    if (unit.score < best.score * RELATIVE_FLOOR || characters >= ANSWER_CHARACTERS) break;
+    add(unit, unit.source, ANSWER_CHARACTERS);
   }
   return [...chosen.values()];
 };
