@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type Activity, type ConversationReference,
+  CloudAdapter, TurnContext, type Activity, type ConversationReference,
 } from 'botbuilder';
-import { AuthenticationError, type ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { cacheMemberships } from '../../src/core/access/cached-membership-directory.js';
 import type { ChatServices } from '../../src/core/conversation/chat-services.js';
 import { rateLimitedText } from '../../src/core/conversation/handle-question.js';
@@ -20,6 +20,7 @@ import {
 import { refuseNonLoopbackServiceUrl } from './emulator-service-url.js';
 import { createTeamsConnector, type TeamsConnector } from './post-teams-reply.js';
 import { plainMessage, renderTeamsAnswer, type RenderOptions } from './render-teams-answer.js';
+import { TeamsBotFrameworkAuthentication } from './teams-authentication.js';
 import { HELP_TEXT, parseCommand, runReindexCommand, type TeamsCommand } from './teams-commands.js';
 import { appIdOf, botFrameworkSettings, type TeamsConfig } from './teams-config.js';
 import { createConversationRegistry, createTeamsMembershipDirectory } from './teams-membership.js';
@@ -60,26 +61,6 @@ const MEMBERSHIP_TTL_MS = 5 * 60_000;
 // In a 1:1 or group chat, earlier turns are context for a question only this soon after them.
 const CHAT_CONTEXT_MS = 10 * 60_000;
 const MISSING_TENANT_TEXT = "I can't tell which organization this conversation belongs to, so I can't answer here.";
-
-const JWT_FAILURES = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
-
-/**
- * The Bot Framework's authentication, with one correction: a token that fails signature
- * verification (e.g. signed with a key other than the one its `kid` names) makes jsonwebtoken throw
- * a plain JsonWebTokenError, which CloudAdapter answers with 500, inviting the sender to retry.
- * It is an authentication failure: 401, like every other bad token.
- */
-class TeamsBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
-  override async authenticateRequest(activity: Activity, authHeader: string) {
-    try {
-      return await super.authenticateRequest(activity, authHeader);
-    } catch (error) {
-      if (error instanceof AuthenticationError) throw error;
-      if (error instanceof Error && JWT_FAILURES.has(error.name)) throw new AuthenticationError(`Unauthorized. ${error.message}`, 401);
-      throw error;
-    }
-  }
-}
 
 const readBody = async (request: IncomingMessage): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; status: number; error: string }> => {
   const chunks: Buffer[] = [];
