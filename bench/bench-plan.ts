@@ -84,7 +84,7 @@ const chatPath = (platform: 'slack' | 'teams', full: boolean): Scenario => ({
   description: `${platform} acks and answer delivery under bursts of 50, 200 and 500 requests (fake LLM at ${full ? '50, 200 and 500' : '200'}) and a rate sweep, on loopback`,
   script: 'chat-path-scenario.ts',
   args: [
-    '--platform', platform, '--data-dir', `<tmp>/data-chat-${platform}`, '--levels', '50,200,500', '--fake-llm-levels', full ? '50,200,500' : '200',
+    '--platform', platform, '--data-dir', `<tmp>/data-chat-${platform}`, '--levels', '50,200,500', '--open-levels', '200', '--fake-llm-levels', full ? '50,200,500' : '200',
     '--answerers', 'extractive,fake-llm', '--rates', '25,50,100,200,400', '--rate-seconds', '4',
   ],
   needs: [],

@@ -18,6 +18,7 @@
  * Percentiles are nearest-rank; p99 of 50 samples is the slowest.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -264,6 +265,32 @@ const fire = async (platform: Platform, first: number, offsetsMs: number[], conn
   };
 };
 
+/**
+ * The floor: the same bursts (same requests, same sender) against a plain node:http server that
+ * answers at once, in its own process. What is left above it is the bot's own acknowledgement work.
+ */
+const measureFloor = async (platform: Platform, levels: number[]) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/plain-http-server.ts'], { cwd: REPOSITORY_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const url = new URL((JSON.parse(line) as { url: string }).url);
+  const floors = [];
+  try {
+    for (const concurrency of levels) {
+      const prepared = Array.from({ length: concurrency }, (_, index) => prepareRequest(url, platform.request(1_000_000 + index)));
+      const acks = await Promise.all(prepared.map(async (request) => {
+        const at = performance.now();
+        await sendOnce(url, request);
+        return performance.now() - at;
+      }));
+      floors.push({ concurrency, ackMs: withP99(acks) });
+    }
+  } finally {
+    child.stdin.end();
+    await once(child, 'exit');
+  }
+  return floors;
+};
+
 runScenario(async () => {
   const values = parseArguments(process.argv.slice(2));
   const platformName = requireArgument(values, 'platform');
@@ -278,6 +305,7 @@ runScenario(async () => {
   const questions = (JSON.parse(await readFile(new URL('eval/questions.json', `file://${REPOSITORY_ROOT}`), 'utf8')) as EvalQuestion[]).map((question) => question.question);
   const platform = platformName === 'slack' ? await slackPlatform(questions) : platformName === 'teams' ? await teamsPlatform(questions) : undefined;
   if (!platform) throw new Error(`--platform must be slack or teams, not "${platformName}"`);
+  const floor = await measureFloor(platform, [...new Set([...levels, ...openLevels])]);
   await prepareIndex(requireArgument(values, 'data-dir'), platform.tenant);
   // --bot-cpu-prof <dir>: profile the bot process (npx tsx bench/cpu-profile-summary.ts <file> summarizes it).
   const profileDirectory = values.get('bot-cpu-prof');
@@ -324,6 +352,8 @@ runScenario(async () => {
     const botStats = await bot.ask('stats');
     emitResult({
       platform: platformName,
+      // The same bursts on fresh connections against a plain node:http server: the machine's floor.
+      floor,
       bursts,
       sweep,
       ackSlowMs: ACK_SLOW_MS,
