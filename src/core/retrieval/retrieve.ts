@@ -65,10 +65,12 @@ export const retrieve = async (
     signal,
   });
   const rescored = rescoreLexical(hits, questionTerms, stats);
-  const ranking = capPerDocument(fuseScores(rescored, useDense ? settings.denseWeight : 0), settings.maxChunksPerDocument);
+  const fused = fuseScores(rescored, useDense ? settings.denseWeight : 0);
+  const ranking = capPerDocument(fused, settings.maxChunksPerDocument);
   // Evidence is a lexical signal, measured on the lexical ranking: dense fusion reorders sources but
   // never changes whether the bot answers at all, so a hybrid cannot abstain worse than its lexical half.
-  const lexicalRanking = useDense ? capPerDocument(fuseScores(rescored, 0), settings.maxChunksPerDocument) : ranking;
+  // Its own per-document cap keeps it independent of how many passages of a document are shown.
+  const lexicalRanking = capPerDocument(useDense ? fuseScores(rescored, 0) : fused, settings.evidenceChunksPerDocument);
   const depths = settings.evidenceDepths.length ? settings.evidenceDepths : [1];
   const evidence =
     depths.reduce((sum, depth) => sum + evidenceCoverage(questionTerms, lexicalRanking.slice(0, depth).map((hit) => hit.chunk)), 0) / depths.length;
