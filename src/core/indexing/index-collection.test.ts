@@ -6,6 +6,7 @@ import { createMemoryEmbeddingCache } from '../../providers/memory/memory-embedd
 import { createMemoryIndexCatalogStore } from '../../providers/memory/memory-index-catalog-store.js';
 import { createMemoryVectorStore } from '../../providers/memory/memory-vector-store.js';
 import { countingEmbedder, createInMemorySource, paragraphParser } from '../../../test/support/in-memory-documents.js';
+import type { DocumentSource } from '../ports/document-source.js';
 import { indexCollection } from './index-collection.js';
 
 const documents = {
@@ -40,6 +41,12 @@ describe('indexCollection', () => {
     const second = await run();
     expect(second).toMatchObject({ added: 0, changed: 0, deleted: 0, unchanged: 3, chunksIndexed: 0, chunksEmbedded: 0 });
     expect(counter.embeddedTexts().length).toBe(embeddedBefore);
+  });
+
+  it("embeds a write batch's new passages together: one model call for several documents", async () => {
+    const { counter, run } = setup();
+    expect(await run()).toMatchObject({ added: 3, chunksEmbedded: 7 });
+    expect(counter.calls.map((values) => values.length)).toEqual([7]);
   });
 
   it('re-embeds only the edited paragraph of a changed document', async () => {
@@ -118,5 +125,40 @@ describe('indexCollection', () => {
     const catalog = await dependencies.catalogs.load('acme__runbooks');
     expect(catalog?.documents['vlan.md']?.termChunkCounts.vlan).toBe(2);
     expect(catalog?.documents['bgp.md']?.termChunkCounts.bgp).toBe(2);
+  });
+
+  it('reads no file and writes no catalog when sizes and mtimes show nothing changed', async () => {
+    const { files, dependencies, run } = setup();
+    await run();
+    let reads = 0;
+    const list: DocumentSource['list'] = async (options) => {
+      const listed = await files.source.list(options);
+      return { ...listed, entries: listed.entries.map((entry) => ({ ...entry, read: () => (reads++, entry.read()) })) };
+    };
+    let saves = 0;
+    const catalogs = { ...dependencies.catalogs, save: (catalog: Parameters<typeof dependencies.catalogs.save>[0]) => (saves++, dependencies.catalogs.save(catalog)) };
+    const summary = await indexCollection({ ...dependencies, catalogs }, { source: { ...files.source, list }, tenantId: 'acme', collection: 'runbooks' });
+    expect(summary).toMatchObject({ unchanged: 3, changed: 0 });
+    expect({ reads, saves }).toEqual({ reads: 0, saves: 0 });
+  });
+
+  it('hashes again a file modified just before it was read, though a same-size edit keeps its mtime', async () => {
+    // A file saved twice within one timestamp tick: the second edit has the first one's size and mtime.
+    const modifiedAt = new Date();
+    let text = '# HAProxy\n\nDrain with state drain.';
+    const source: DocumentSource = {
+      location: 'memory',
+      list: async () => {
+        const bytes = new TextEncoder().encode(text);
+        return { entries: [{ documentId: 'haproxy.md', size: bytes.length, modifiedAt, read: async () => bytes }], skipped: [] };
+      },
+    };
+    const { dependencies } = setup();
+    const run = () => indexCollection(dependencies, { source, tenantId: 'acme', collection: 'runbooks' });
+    expect(await run()).toMatchObject({ added: 1 });
+    text = text.replace('drain.', 'maint.');
+    expect(await run()).toMatchObject({ changed: 1, unchanged: 0 });
+    const hits = await dependencies.store.query({ scope: createSearchScope('acme', ['runbooks']), lexicalQuery: 'maint', topK: 5 });
+    expect(hits.map((hit) => hit.chunk.text)).toEqual(['Drain with state maint.']);
   });
 });

@@ -1,13 +1,14 @@
 import { BotError, describeError } from '../bot-error.js';
 import { namespaceOf } from '../access/search-scope.js';
-import type { StoredChunk } from '../chunk.js';
+import type { Chunk, StoredChunk } from '../chunk.js';
 import type { ChunkDraft, DocumentParser, DocumentSource, SkippedFile, SourceEntry } from '../ports/document-source.js';
 import type { EmbeddingCache } from '../ports/embedding-cache.js';
 import { identityOf, type EmbeddingModel } from '../ports/embedding-model.js';
 import { assertSameEmbedder } from './assert-same-embedder.js';
-import type { DocumentRecord, IndexCatalog, IndexCatalogStore } from '../ports/index-catalog-store.js';
+import type { IndexCatalog, IndexCatalogStore } from '../ports/index-catalog-store.js';
 import type { VectorStore } from '../ports/vector-store.js';
 import { buildChunks, termStatistics } from './build-chunks.js';
+import { isUnchangedOnDisk, trustedModifiedAt } from './change-detection.js';
 import { embedChunks } from './embed-chunks.js';
 import { sha256 } from './hash.js';
 
@@ -47,14 +48,19 @@ export type IndexOptions = {
   full?: boolean;
   dryRun?: boolean;
   onProgress?: (progress: IndexProgress) => void;
+  /**
+   * Leave `store.optimize` to the caller (see `wroteToStore`), which can overlap it with the next
+   * collection's work: LanceDB's optimize rewrites the whole table, the largest fixed cost of a small run.
+   */
+  deferOptimize?: boolean;
   signal?: AbortSignal;
 };
 
+/** Whether a run wrote to the store, so that the store should fold the writes into its indexes. */
+export const wroteToStore = (summary: IndexSummary): boolean => !summary.dryRun && summary.added + summary.changed + summary.deleted > 0;
+
 // Chunks are written in batches: each LanceDB write is a new version, each Pinecone write a request.
 const WRITE_BATCH = 1_000;
-
-const isUnchangedOnDisk = (record: DocumentRecord | undefined, entry: SourceEntry) =>
-  record !== undefined && record.size === entry.size && record.modifiedAt === entry.modifiedAt.toISOString();
 
 const emptyCatalog = (namespace: string, dependencies: IndexDependencies): IndexCatalog => {
   const catalog: IndexCatalog = {
@@ -96,7 +102,13 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
   const { collection, signal } = options;
   const dryRun = options.dryRun ?? false;
   const namespace = namespaceOf(options.tenantId, collection);
-  const previous = options.full ? undefined : await catalogs.load(namespace);
+  // Files are read after they are listed: an mtime this close to the listing is not trusted next time.
+  const listedAt = Date.now();
+  // The catalog is parsed while the directory is walked.
+  const [previous, { entries, skipped }] = await Promise.all([
+    options.full ? undefined : catalogs.load(namespace),
+    options.source.list({ signal }),
+  ]);
   if (previous) assertSameEmbedder(previous, embedder);
   const reparseAll = previous !== undefined && previous.parserVersion !== parser.version;
   // A shallow copy: records are replaced, never changed in place, so the previous catalog stays intact
@@ -104,7 +116,6 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
   const catalog: IndexCatalog = previous ? { ...previous, documents: { ...previous.documents } } : emptyCatalog(namespace, dependencies);
   catalog.parserVersion = parser.version;
 
-  const { entries, skipped } = await options.source.list({ signal });
   const summary: IndexSummary = {
     namespace, collection, scanned: entries.length, added: 0, changed: 0, deleted: 0, unchanged: 0,
     chunksIndexed: 0, chunksEmbedded: 0, chunksDeleted: 0, failed: [], skipped, dryRun, seconds: 0,
@@ -114,18 +125,26 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
     await catalogs.delete(namespace);
   }
 
-  let pending: StoredChunk[] = [];
+  let pending: Chunk[] = [];
   let staleIds: string[] = [];
   const flush = async () => {
     if (pending.length === 0 && staleIds.length === 0) return;
+    // Embedded a batch at a time: one cache lookup and one cache write per batch, full model calls.
+    let chunks: StoredChunk[] = pending;
+    if (embedder && pending.length > 0) {
+      const { stored, embedded } = await embedChunks(pending, embedder, embeddingCache, signal);
+      summary.chunksEmbedded += embedded;
+      chunks = stored;
+    }
     // Upsert before deleting: a changed document is never missing from the index mid-run.
-    if (pending.length > 0) await store.upsert({ namespace, chunks: pending, signal });
+    if (chunks.length > 0) await store.upsert({ namespace, chunks, signal });
     if (staleIds.length > 0) await store.deleteChunks({ namespace, ids: staleIds, signal });
     pending = [];
     staleIds = [];
   };
 
   const present = new Set<string>();
+  let touched = 0;
   for (const [index, entry] of entries.entries()) {
     signal?.throwIfAborted();
     present.add(entry.documentId);
@@ -141,9 +160,12 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
       continue;
     }
     if (!loaded.drafts) {
-      // Touched but not edited: same bytes, nothing to re-index.
+      // Touched but not edited: same bytes, nothing to re-index; the new mtime spares the next run the read.
       summary.unchanged++;
-      if (record) catalog.documents[entry.documentId] = { ...record, modifiedAt: entry.modifiedAt.toISOString() };
+      if (record) {
+        catalog.documents[entry.documentId] = { ...record, size: entry.size, modifiedAt: trustedModifiedAt(entry, listedAt) };
+        touched++;
+      }
       continue;
     }
     const chunks = buildChunks(loaded.drafts, { documentId: entry.documentId, collection, modifiedAt: entry.modifiedAt });
@@ -154,16 +176,10 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
     const stale = (record?.chunkIds ?? []).filter((id) => !newIds.has(id));
     summary.chunksDeleted += stale.length;
     if (dryRun) continue;
-    if (embedder) {
-      const { stored, embedded } = await embedChunks(chunks, embedder, embeddingCache, signal);
-      summary.chunksEmbedded += embedded;
-      pending.push(...stored);
-    } else {
-      pending.push(...chunks);
-    }
+    pending.push(...chunks);
     staleIds.push(...stale);
     catalog.documents[entry.documentId] = {
-      hash: loaded.hash, size: entry.size, modifiedAt: entry.modifiedAt.toISOString(),
+      hash: loaded.hash, size: entry.size, modifiedAt: trustedModifiedAt(entry, listedAt),
       chunkIds: chunks.map((chunk) => chunk.id), ...termStatistics(chunks),
     };
     if (pending.length >= WRITE_BATCH) await flush();
@@ -181,13 +197,13 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
 
   if (!dryRun) {
     await flush();
-    if (summary.added + summary.changed + summary.deleted > 0) await store.optimize?.({ namespace, signal });
+    if (!options.deferOptimize && wroteToStore(summary)) await store.optimize?.({ namespace, signal });
     const changedAnything = summary.added + summary.changed + summary.deleted > 0 || reparseAll || !previous;
     if (changedAnything) {
       catalog.version++;
       catalog.updatedAt = new Date().toISOString();
     }
-    if (changedAnything || summary.unchanged > 0) await catalogs.save(catalog);
+    if (changedAnything || touched > 0) await catalogs.save(catalog);
   }
   summary.seconds = Math.round(performance.now() - started) / 1000;
   return summary;

@@ -3,6 +3,7 @@ import type { EmbedderIdentity } from './embedding-model.js';
 export type DocumentRecord = {
   hash: string;
   size: number;
+  /** The file's mtime when it was hashed; '' when that was too close to the read to trust next time. */
   modifiedAt: string;
   chunkIds: string[];
   /** For each term, how many of this document's chunks contain it: its share of the corpus statistics. */

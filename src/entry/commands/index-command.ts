@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { assertValidName } from '../../core/access/search-scope.js';
 import { BotError } from '../../core/bot-error.js';
-import { indexCollection, type IndexProgress, type IndexSummary } from '../../core/indexing/index-collection.js';
+import { indexCollection, wroteToStore, type IndexProgress, type IndexSummary } from '../../core/indexing/index-collection.js';
 import { prefixDocumentIds } from '../../core/indexing/prefixed-source.js';
 import type { DocumentSource } from '../../core/ports/document-source.js';
 import { createDirectorySource } from '../../ingest/directory-source.js';
@@ -118,18 +118,31 @@ export const indexDirectory = async (
 ): Promise<IndexSummary[]> => {
   const plans = await planCollections(runtime, options);
   const summaries: IndexSummary[] = [];
-  for (const plan of plans) {
-    summaries.push(
-      await indexCollection(runtime, {
+  // Each collection's optimize (LanceDB rewrites the table and folds the new rows into its full-text
+  // index, natively) runs while the next collection is listed, hashed and parsed.
+  const optimizing: Promise<{ error: unknown } | undefined>[] = [];
+  try {
+    for (const plan of plans) {
+      const summary = await indexCollection(runtime, {
         source: plan.source,
         tenantId: options.tenant,
         collection: plan.collection,
         full: options.full ?? false,
         dryRun: options.dryRun ?? false,
+        deferOptimize: true,
         onProgress: (progress) => options.onProgress?.(plan.collection, progress),
-      }),
-    );
+      });
+      summaries.push(summary);
+      const optimize = wroteToStore(summary) ? runtime.store.optimize?.({ namespace: summary.namespace }) : undefined;
+      // Settled into a value at once: a failure is reported below, never as an unhandled rejection.
+      if (optimize) optimizing.push(optimize.then(() => undefined, (error: unknown) => ({ error })));
+    }
+  } finally {
+    // No optimize outlives the run, even when a later collection failed.
+    await Promise.all(optimizing);
   }
+  const failed = (await Promise.all(optimizing)).find((outcome) => outcome !== undefined);
+  if (failed) throw failed.error;
   return summaries;
 };
 

@@ -1,10 +1,12 @@
+import * as lancedb from '@lancedb/lancedb';
 import { describe, expect, it } from 'vitest';
 import { createSearchScope } from '../../core/access/search-scope.js';
-import { sampleChunk } from '../../../test/support/sample-chunks.js';
+import { axisVector, sampleChunk } from '../../../test/support/sample-chunks.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runVectorStoreContract } from '../../../test/contracts/vector-store-contract.js';
+import { chunkSchema, toRow } from './chunk-rows.js';
 import { createLanceDbVectorStore } from './lancedb-vector-store.js';
 
 runVectorStoreContract('lancedb', async () => {
@@ -23,6 +25,51 @@ describe('the LanceDB store on disk', () => {
     const hits = await second.query({ scope: createSearchScope('acme', ['runbooks']), lexicalQuery: 'rotate certificates', topK: 3 });
     expect(hits.map((hit) => hit.chunk.documentId)).toEqual(['a.md']);
     await second.close?.();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('finds an updated passage by its new words, not by its old ones, right after the upsert', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'ragbot-lancedb-'));
+    const store = await createLanceDbVectorStore({ directory });
+    const scope = createSearchScope('acme', ['runbooks']);
+    const passage = sampleChunk({
+      documentId: 'haproxy.md', title: 'HAProxy runbook', headingPath: ['HAProxy runbook', 'Draining a backend'],
+      text: 'Drain the backend: put the server in drain state with the runtime API before maintenance.', vector: axisVector(4, 0),
+    });
+    await store.upsert({ namespace: 'acme__runbooks', chunks: [passage] });
+    // The same id, rewritten: shared words (drain, backend), new ones (gently, sessions), dropped ones (runtime, maintenance).
+    await store.upsert({ namespace: 'acme__runbooks', chunks: [{ ...passage, text: 'Drain the backend drain gently, then wait for sessions to close.' }] });
+    const ids = async (question: string) =>
+      (await store.query({ scope, lexicalQuery: question, topK: 5 })).map((hit) => `${hit.chunk.id}: ${hit.chunk.text.slice(0, 20)}`);
+    const current = `${passage.id}: Drain the backend dr`;
+    expect(await ids('drain')).toEqual([current]);
+    expect(await ids('haproxy backend')).toEqual([current]);
+    expect(await ids('gently sessions')).toEqual([current]);
+    expect(await ids('runtime maintenance')).toEqual([]);
+    await store.close?.();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('folds in, before searching, the rows another process wrote and never folded in, or never indexed', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'ragbot-lancedb-'));
+    const passage = sampleChunk({ documentId: 'haproxy.md', title: 'HAProxy runbook', text: 'Drain the backend drain: put the server in drain state first.' });
+    // A run that died after its writes, before its optimize: the rewritten passage is not in the full-text index.
+    const killed = await createLanceDbVectorStore({ directory });
+    await killed.upsert({ namespace: 'acme__runbooks', chunks: [passage] });
+    await killed.upsert({ namespace: 'acme__runbooks', chunks: [{ ...passage, text: 'Drain the backend drain gently, then wait for sessions to close.' }] });
+    await killed.close?.();
+    // And one that died between creating a table and indexing it.
+    const connection = await lancedb.connect(directory);
+    await connection.createTable('acme__standards', [toRow(sampleChunk({ documentId: 'vlan.md', collection: 'standards', text: 'Voice uses VLAN 110.' }))], { schema: chunkSchema(undefined) });
+    connection.close();
+
+    const next = await createLanceDbVectorStore({ directory });
+    const texts = async (question: string, collections = ['runbooks']) =>
+      (await next.query({ scope: createSearchScope('acme', collections), lexicalQuery: question, topK: 5 })).map((hit) => hit.chunk.text);
+    expect(await texts('drain')).toEqual(['Drain the backend drain gently, then wait for sessions to close.']);
+    expect(await texts('server state')).toEqual([]);
+    expect(await texts('voice vlan', ['standards'])).toEqual(['Voice uses VLAN 110.']);
+    await next.close?.();
     await rm(directory, { recursive: true, force: true });
   });
 });

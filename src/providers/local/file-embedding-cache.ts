@@ -9,14 +9,14 @@ const fileNameOf = (modelId: string) => `${modelId.replace(/[^A-Za-z0-9_.-]/g, '
 
 /** An append-only file per model: cheap to extend, loaded once per process. */
 export const createFileEmbeddingCache = (options: { directory: string }): EmbeddingCache => {
-  const loaded = new Map<string, Promise<Map<string, number[]>>>();
+  const loaded = new Map<string, Promise<Entries>>();
 
   const load = (modelId: string) => {
     let entries = loaded.get(modelId);
     if (!entries) {
       entries = readFile(join(options.directory, fileNameOf(modelId)))
         .then(decode)
-        .catch(() => new Map<string, number[]>());
+        .catch(() => new Entries(Buffer.alloc(0), new Map()));
       loaded.set(modelId, entries);
     }
     return entries;
@@ -60,20 +60,49 @@ const encode = (entries: [string, number[]][]): Buffer => {
   return buffer;
 };
 
-/** Reads whole records; a torn last record (a crash mid-append) is ignored. */
-const decode = (buffer: Buffer): Map<string, number[]> => {
-  const entries = new Map<string, number[]>();
+/**
+ * The file's records, decoded on demand: an incremental run needs the vectors of a few passages,
+ * and decoding every float of a large cache cost more than the rest of such a run's work.
+ */
+class Entries {
+  constructor(
+    private readonly buffer: Buffer,
+    /** Text hash → offset of its record's dimension count. */
+    private readonly offsets: Map<string, number>,
+    private readonly added = new Map<string, number[]>(),
+  ) {}
+
+  has(hash: string): boolean {
+    return this.added.has(hash) || this.offsets.has(hash);
+  }
+
+  get(hash: string): number[] | undefined {
+    const vector = this.added.get(hash);
+    if (vector) return vector;
+    const offset = this.offsets.get(hash);
+    if (offset === undefined) return undefined;
+    const dimensions = this.buffer.readUInt32LE(offset);
+    const values = new Array<number>(dimensions);
+    for (let index = 0; index < dimensions; index++) values[index] = this.buffer.readFloatLE(offset + 4 + index * 4);
+    return values;
+  }
+
+  set(hash: string, vector: number[]): void {
+    this.added.set(hash, vector);
+  }
+}
+
+/** Indexes whole records; a torn last record (a crash mid-append) is ignored. */
+const decode = (buffer: Buffer): Entries => {
+  const offsets = new Map<string, number>();
   let offset = 0;
   while (offset + HASH_BYTES + 4 <= buffer.length) {
     const hash = buffer.toString('hex', offset, offset + HASH_BYTES);
     const dimensions = buffer.readUInt32LE(offset + HASH_BYTES);
-    const start = offset + HASH_BYTES + 4;
-    const end = start + dimensions * 4;
+    const end = offset + HASH_BYTES + 4 + dimensions * 4;
     if (end > buffer.length) break;
-    const vector = new Array<number>(dimensions);
-    for (let index = 0; index < dimensions; index++) vector[index] = buffer.readFloatLE(start + index * 4);
-    entries.set(hash, vector);
+    offsets.set(hash, offset + HASH_BYTES);
     offset = end;
   }
-  return entries;
+  return new Entries(buffer, offsets);
 };
