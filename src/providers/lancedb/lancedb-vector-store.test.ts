@@ -73,3 +73,40 @@ describe('the LanceDB store on disk', () => {
     await rm(directory, { recursive: true, force: true });
   });
 });
+
+describe('the LanceDB store at scale', () => {
+  it('builds an ANN index on a table past annMinRows when optimizing, and still returns the exact nearest passages', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'ragbot-lancedb-ann-'));
+    const store = await createLanceDbVectorStore({ directory, annMinRows: 300 });
+    const dimensions = 16;
+    // Deterministic, spread-out vectors: passage i points mostly along axis i % 16, tilted by i.
+    const vectorOf = (index: number) => Array.from({ length: dimensions }, (_, axis) => (axis === index % dimensions ? 1 : 0) + Math.sin(index * 7.1 + axis) * 0.3);
+    const chunks = Array.from({ length: 400 }, (_, index) =>
+      sampleChunk({ id: `doc-${index}.md#0`, documentId: `doc-${index}.md`, text: `Passage number ${index}.`, vector: vectorOf(index) }));
+    await store.upsert({ namespace: 'acme__runbooks', chunks });
+    await store.optimize?.({ namespace: 'acme__runbooks' });
+    const table = await (await lancedb.connect(directory)).openTable('acme__runbooks');
+    expect((await table.listIndices()).map((index) => index.columns)).toContainEqual(['vector']);
+    // The query vector is passage 123's: it must come first, as a flat scan would have it.
+    const hits = await store.query({ scope: createSearchScope('acme', ['runbooks']), vector: vectorOf(123), topK: 5 });
+    const best = [...hits].sort((left, right) => (right.denseScore ?? 0) - (left.denseScore ?? 0));
+    expect(best[0]?.chunk.documentId).toBe('doc-123.md');
+    expect(best[0]?.denseScore).toBeCloseTo(1, 5);
+    await store.close?.();
+    await rm(directory, { recursive: true, force: true });
+  }, 60_000);
+
+  it('leaves a table below annMinRows, or without vectors, to the flat scan', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'ragbot-lancedb-ann-'));
+    const store = await createLanceDbVectorStore({ directory, annMinRows: 300 });
+    await store.upsert({ namespace: 'acme__small', chunks: Array.from({ length: 20 }, (_, index) => sampleChunk({ id: `s-${index}`, documentId: `s-${index}.md`, text: `Small ${index}.`, vector: axisVector(4, index % 4) })) });
+    await store.upsert({ namespace: 'acme__lexical', chunks: Array.from({ length: 320 }, (_, index) => sampleChunk({ id: `l-${index}`, documentId: `l-${index}.md`, text: `Lexical ${index}.` })) });
+    for (const namespace of ['acme__small', 'acme__lexical']) await store.optimize?.({ namespace });
+    const connection = await lancedb.connect(directory);
+    for (const name of ['acme__small', 'acme__lexical']) {
+      expect((await (await connection.openTable(name)).listIndices()).map((index) => index.columns), name).not.toContainEqual(['vector']);
+    }
+    await store.close?.();
+    await rm(directory, { recursive: true, force: true });
+  }, 60_000);
+});

@@ -20,6 +20,16 @@ const createSearchIndex = (table: Table) => table.createIndex('searchText', { co
 
 const DELETE_BATCH = 500;
 
+// From about this many rows a table's flat vector scan costs more than an HNSW-SQ index searched
+// with exact re-ranking (bench/README.md, "Where the ANN index pays"); below it the scan is faster.
+export const ANN_MIN_ROWS = 7_500;
+// The index's approximate distances alone keep 70-83% of the true 10 nearest; re-ranking ten times
+// as many candidates by exact distance keeps 97-100%.
+const REFINE_FACTOR = 10;
+const vectorDimensionsOf = (schema: { fields: { name: string; type: unknown }[] }): number =>
+  (schema.fields.find((field) => field.name === 'vector')?.type as { listSize?: number } | undefined)?.listSize ?? 0;
+const hasVectorIndex = async (table: Table) => (await table.listIndices()).some((index) => index.columns.includes('vector'));
+
 const idPredicates = (ids: string[]): string[] => {
   const predicates: string[] = [];
   for (let start = 0; start < ids.length; start += DELETE_BATCH) {
@@ -29,21 +39,31 @@ const idPredicates = (ids: string[]): string[] => {
 };
 
 /** The embedded store: one LanceDB table per namespace, under the data directory. */
-export const createLanceDbVectorStore = async (options: { directory: string }): Promise<VectorStore> => {
+export const createLanceDbVectorStore = async (options: { directory: string; annMinRows?: number }): Promise<VectorStore> => {
   const connection = await lancedb.connect(options.directory);
+  const annMinRows = options.annMinRows ?? ANN_MIN_ROWS;
   const tables = new Map<string, Table>();
+  // Namespaces whose vectors have an ANN index: searched with exact re-ranking of the candidates.
+  const vectorIndexed = new Set<string>();
   // Namespaces written since their last optimize. LanceDB 0.31 scores rows its BM25 index does not
   // cover yet (added or merged alike) with skewed statistics: far below indexed rows, and in a small
   // table a replaced row sharing words with its old version not at all. So a query folds them in first.
   const dirty = new Set<string>();
+  // Tables made without an embedder have no vector column worth indexing (dimension 0 or absent).
+  const vectorDimensions = new Map<string, number>();
+  const hasVectors = (namespace: string) => (vectorDimensions.get(namespace) ?? 0) > 0;
   const optimizeTable = async (namespace: string) => {
     const table = await openTable(namespace);
     dirty.delete(namespace);
     if (!table) return;
     // A process that died between creating a table and indexing it left it without the index.
     if (!(await table.indexStats(SEARCH_INDEX))) await createSearchIndex(table);
-    // Folds new rows into the BM25 index and compacts the small fragments each write leaves.
+    // Folds new rows into the BM25 index (and an ANN index) and compacts the small fragments each write leaves.
     await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+    if (!vectorIndexed.has(namespace) && hasVectors(namespace) && (await table.countRows()) >= annMinRows) {
+      await table.createIndex('vector', { config: lancedb.Index.hnswSq({ distanceType: 'cosine' }), replace: true });
+      vectorIndexed.add(namespace);
+    }
   };
 
   const wrap = async <T>(action: string, run: () => Promise<T>): Promise<T> => {
@@ -65,6 +85,8 @@ export const createLanceDbVectorStore = async (options: { directory: string }): 
     // folded in before this process first searches them.
     const coverage = await table.indexStats(SEARCH_INDEX);
     if (!coverage || coverage.numUnindexedRows > 0) dirty.add(namespace);
+    if (await hasVectorIndex(table)) vectorIndexed.add(namespace);
+    vectorDimensions.set(namespace, vectorDimensionsOf(await table.schema()));
     tables.set(namespace, table);
     return table;
   };
@@ -94,6 +116,7 @@ export const createLanceDbVectorStore = async (options: { directory: string }): 
           const dimensions = chunks[0]?.vector?.length;
           const created = await connection.createTable(namespace, rows, { schema: chunkSchema(dimensions) });
           await createSearchIndex(created);
+          vectorDimensions.set(namespace, dimensions ?? 0);
           tables.set(namespace, created);
           return;
         }
@@ -128,6 +151,7 @@ export const createLanceDbVectorStore = async (options: { directory: string }): 
             }
             if (vector) {
               let search = table.vectorSearch(vector).distanceType('cosine').select([...CHUNK_COLUMNS, '_distance']).limit(topK);
+              if (vectorIndexed.has(namespace)) search = search.refineFactor(REFINE_FACTOR);
               if (where) search = search.where(where);
               for (const row of await search.toArray()) hitOf(namespace, row).denseScore = 1 - Number(row._distance);
             }
@@ -155,6 +179,7 @@ export const createLanceDbVectorStore = async (options: { directory: string }): 
     dropNamespace: ({ namespace }) =>
       wrap('drop', async () => {
         tables.delete(namespace);
+        vectorIndexed.delete(namespace);
         if ((await connection.tableNames()).includes(namespace)) await connection.dropTable(namespace);
       }),
 
