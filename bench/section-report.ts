@@ -124,7 +124,7 @@ const scaling = (runs: ScenarioRun[]) => {
       const askResult = askRun?.result ?? {};
       sizeRows.push([
         size,
-        `ours (${EMBEDDING_NAMES[embeddings]}), LanceDB flat`,
+        `ours (${EMBEDDING_NAMES[embeddings]}), LanceDB as the store runs it`,
         String(askRun ? num(askResult, 'chunksStored') : num(indexResult, 'chunksIndexed')),
         indexRun ? `${num(indexResult, 'chunksPerSecond')} chunks/s (${fixed(num(indexResult, 'indexSeconds'), 2)} s, CPU ${fixed(num(indexResult, 'cpuSeconds'), 2)} s)` : '—',
         askRun ? `${latency(askResult.latencyMs as LatencySummary)} (CPU ${ms(num(askResult, 'cpuMsPerQuestion'))} ms)` : '—',
@@ -157,7 +157,7 @@ const scaling = (runs: ScenarioRun[]) => {
     const chunks = String(num(result, 'chunksStored'));
     const flat = result.flat;
     annRows.push([
-      chunks, 'flat scan (today)', '—',
+      chunks, 'flat scan', '—',
       `${latency(flat.denseMs as LatencySummary)} (CPU ${ms(num(flat, 'denseCpuMsPerQuery'))} ms)`, '1 (reference)',
       latency(flat.rawSearchMs as LatencySummary), '—',
       `${latency(flat.askMs as LatencySummary)} (CPU ${ms(num(flat, 'askCpuMsPerQuestion'))} ms)`,
