@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CloudAdapter, TurnContext, type Activity, type ConversationReference,
 } from 'botbuilder';
@@ -21,6 +20,7 @@ import { refuseNonLoopbackServiceUrl } from './emulator-service-url.js';
 import { createTeamsConnector, type TeamsConnector } from './post-teams-reply.js';
 import { plainMessage, renderTeamsAnswer, type RenderOptions } from './render-teams-answer.js';
 import { TeamsBotFrameworkAuthentication } from './teams-authentication.js';
+import { readActivity, responseShim, sendJson } from './teams-http.js';
 import { HELP_TEXT, parseCommand, runReindexCommand, type TeamsCommand } from './teams-commands.js';
 import { appIdOf, botFrameworkSettings, type TeamsConfig } from './teams-config.js';
 import { createConversationRegistry, createTeamsMembershipDirectory } from './teams-membership.js';
@@ -55,75 +55,11 @@ export type TeamsAdapterOptions = {
   path?: string;
 };
 
-const MAX_BODY_BYTES = 1024 * 1024;
 // Memberships change rarely and roster calls are throttled: five minutes, as for Slack.
 const MEMBERSHIP_TTL_MS = 5 * 60_000;
 // In a 1:1 or group chat, earlier turns are context for a question only this soon after them.
 const CHAT_CONTEXT_MS = 10 * 60_000;
 const MISSING_TENANT_TEXT = "I can't tell which organization this conversation belongs to, so I can't answer here.";
-
-const readBody = async (request: IncomingMessage): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; status: number; error: string }> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return { ok: false, status: 413, error: 'activity too large' };
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    // CloudAdapter.process throws (a 500, before authentication) on an activity without a type.
-    const typed = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
-    if (typed && (value as { type: string }).type !== '') return { ok: true, value: value as Record<string, unknown> };
-  } catch {
-    // fall through
-  }
-  return { ok: false, status: 400, error: 'expected a JSON activity' };
-};
-
-const sendJson = (response: ServerResponse, status: number, body: unknown) => {
-  if (response.headersSent) return;
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
-};
-
-/** The Express-like response CloudAdapter.process writes to, over node:http. */
-const responseShim = (response: ServerResponse) => {
-  let status = 200;
-  let body: unknown;
-  return {
-    socket: response.socket,
-    status(code: number) {
-      status = code;
-      return this;
-    },
-    header(name: string, value: unknown) {
-      response.setHeader(name, String(value));
-      return this;
-    },
-    send(value: unknown) {
-      body = value;
-      return this;
-    },
-    end() {
-      // Error bodies are CloudAdapter's exception messages: not for the caller.
-      if (status === 401) return sendJson(response, 401, { error: 'unauthorized' });
-      if (status >= 500) return sendJson(response, status, { error: 'internal error' });
-      if (body === undefined || body === null) {
-        response.writeHead(status);
-        response.end();
-        return;
-      }
-      if (typeof body === 'string') {
-        response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end(body);
-        return;
-      }
-      sendJson(response, status, body);
-    },
-  };
-};
 
 /** Activities seen recently: commands are not deduplicated by the core, and Teams redelivers after 15 s. */
 const recentIds = (ttlMs: number, max = 10_000) => {
@@ -296,7 +232,7 @@ export const createTeamsAdapter = (options: TeamsAdapterOptions): PlatformAdapte
             response.setHeader('retry-after', '5');
             return sendJson(response, 503, { error: 'shutting down' });
           }
-          const body = await readBody(request);
+          const body = await readActivity(request);
           if (!body.ok) return sendJson(response, body.status, { error: body.error });
           const refused = config.mode === 'emulator' ? refuseNonLoopbackServiceUrl(body.value, logger) : undefined;
           if (refused) return sendJson(response, refused.status, { error: refused.error });
