@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Scenario } from './bench-plan.js';
 import { selectScenarios } from './bench-plan.js';
 import type { ScenarioRun } from './bench-report.js';
@@ -48,11 +48,20 @@ describe('editCorpus', () => {
 
 describe('createFixedLatencyModel', () => {
   it('returns the extractive answer no sooner than its latency', async () => {
-    const model = createFixedLatencyModel(40);
-    const started = performance.now();
-    const result = await model.generate({ question: 'vault rotation?', history: [], sources: [{ n: 1, title: 'Vault', section: 'Vault', text: 'Rotate the vault token every 90 days.', score: 1 }] });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(39);
-    expect(result.text).toContain('90 days');
+    // Fake timers (performance.now included): the wait is asserted by the clock, not by timing a run.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+    try {
+      const model = createFixedLatencyModel(40);
+      let result: Awaited<ReturnType<typeof model.generate>> | undefined;
+      void model.generate({ question: 'vault rotation?', history: [], sources: [{ n: 1, title: 'Vault', section: 'Vault', text: 'Rotate the vault token every 90 days.', score: 1 }] })
+        .then((generated) => (result = generated));
+      await vi.advanceTimersByTimeAsync(39);
+      expect(result).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(result?.text).toContain('90 days');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
