@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { rateLimitedText } from '../../src/core/conversation/handle-question.js';
+import { createInOrder } from '../shared/in-order.js';
 import { fromAppMention, fromMessage, fromReaction, messageRefOf, toQuestion, type Ignored, type QuestionCandidate } from './convert-slack-event.js';
 import { renderSlackAnswer } from './render-slack-answer.js';
 import { resolveChannel, type SlackRuntime } from './slack-runtime.js';
@@ -30,13 +31,7 @@ export const registerEventListeners = (app: App, runtime: SlackRuntime): void =>
 
   // Reactions of one user on one message are applied in arrival order: 👍, its removal, then 👎
   // must end as one 👎 even when the three requests are handled concurrently.
-  const queues = new Map<string, Promise<unknown>>();
-  const inOrder = (key: string, task: () => Promise<unknown>) => {
-    const next = (queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(task);
-    queues.set(key, next);
-    void next.finally(() => queues.get(key) === next && queues.delete(key)).catch(() => undefined);
-    return next;
-  };
+  const inOrder = createInOrder();
   for (const type of ['reaction_added', 'reaction_removed'] as const) {
     app.event(type, async ({ body, event }) => {
       const candidate = fromReaction(body, event);

@@ -12,6 +12,7 @@ import type { Question } from '../../src/core/question.js';
 import { createDependencyPolicy, type DependencyPolicy } from '../../src/resilience/dependency-policy.js';
 import { POLICY_SETTINGS } from '../../src/resilience/policy-settings.js';
 import type { BackgroundWork } from '../shared/background-work.js';
+import { createInOrder } from '../shared/in-order.js';
 import type { PlatformAdapter } from '../shared/platform-adapter.js';
 import {
   channelOf, cleanMessageText, feedbackOf, isThreadReply, mentionsBot, reactionsOf, tenantIdOf, threadOf, toQuestion, userIdOf, type TeamsChannel,
@@ -169,13 +170,7 @@ export const createTeamsAdapter = (options: TeamsAdapterOptions): PlatformAdapte
 
   // One user's reactions on one message apply in arrival order: like, its removal, then angry must
   // end as one "not helpful" even though each runs in the background.
-  const queues = new Map<string, Promise<unknown>>();
-  const inOrder = (key: string, task: () => Promise<unknown>) => {
-    const next = (queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(task);
-    queues.set(key, next);
-    void next.finally(() => queues.get(key) === next && queues.delete(key)).catch(() => undefined);
-    return next;
-  };
+  const inOrder = createInOrder();
 
   const onReaction = (activity: Activity) => {
     const userId = userIdOf(activity);
