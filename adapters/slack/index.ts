@@ -150,6 +150,7 @@ export const createSlackAdapter = (options: SlackAdapterOptions): SlackAdapter =
     routes.push({
       method: 'POST',
       path: SLACK_EVENTS_PATH,
+      acknowledgement: true,
       handle: async (request, response) => {
         const rawBody = await readBody(request);
         if (!rawBody) return void response.writeHead(413).end();

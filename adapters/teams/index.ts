@@ -222,6 +222,7 @@ export const createTeamsAdapter = (options: TeamsAdapterOptions): PlatformAdapte
       {
         method: 'POST',
         path: options.path ?? '/api/messages',
+        acknowledgement: true,
         handle: async (request, response) => {
           if (stopped) {
             response.setHeader('retry-after', '5');

@@ -28,7 +28,7 @@ export type HttpServerOptions = {
   registry: Registry;
   readiness: Readiness;
   logger: Logger;
-  /** Told of every request from its arrival until its response is finished (answers wait for quiet). */
+  /** Told of every webhook request from its arrival until its response is finished (answers wait for quiet). */
   ingress?: IngressGate;
 };
 
@@ -54,13 +54,13 @@ export const createHttpServer = (options: HttpServerOptions): RagbotServer => {
   const all = [...routes, ...builtIn];
   let inFlight = 0;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    // Until the response is finished or the connection is gone: an acknowledgement is still due.
-    const arrival = ingress?.arrived();
-    if (arrival) response.once('close', arrival.done);
     const requestId = (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? randomUUID();
     response.setHeader('x-request-id', requestId);
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const route = all.find((candidate) => candidate.method === request.method && candidate.path === path);
+    // A webhook's acknowledgement is due until its response is finished or the connection is gone.
+    const arrival = route?.acknowledgement ? ingress?.arrived() : undefined;
+    if (arrival) response.once('close', arrival.done);
     if (!route) {
       const known = all.some((candidate) => candidate.path === path);
       json(response, known ? 405 : 404, { error: known ? 'method not allowed' : 'not found' });
