@@ -1,9 +1,9 @@
 /**
  * Acknowledgements first. Slack and Teams time a webhook out after a few seconds and redeliver it,
- * and every request is acknowledged on the one event loop that also computes answers. So a new
- * answer starts only when no request is being handled and none arrived for `quietMs`: a burst of
+ * and every webhook is acknowledged on the one event loop that also computes answers. So a new
+ * answer starts only when no webhook is being handled and none arrived for `quietMs`: a burst of
  * questions is acknowledged before any of them is answered. Under steady load there may be no
- * quiet moment, so no answer waits longer than `maxWaitMs`.
+ * quiet moment, so no answer waits longer than `maxWaitMs` after it was queued.
  */
 export type IngressGate = {
   /** The HTTP server calls this when a request arrives; `done` when its response is finished. */
