@@ -81,24 +81,14 @@ export const openConnection = (url: URL): Promise<Connection> =>
   });
 
 /**
- * Sends on a fresh connection (`connection: close`), as a platform does that keeps no connection
- * open; resolves with the status once the response is complete.
+ * Sends on a fresh connection (the request says `connection: close`), as a platform does that
+ * keeps no connection open; resolves with the status once the response is complete.
  */
-export const sendOnce = (url: URL, request: PreparedRequest): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const socket = connect(Number(url.port), url.hostname, () => socket.write(request));
-    socket.setNoDelay(true);
-    let received: Buffer = Buffer.alloc(0);
-    let settled = false;
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      const response = completeResponse(received);
-      if (response && !settled) {
-        settled = true;
-        resolve(response.status);
-        socket.destroy();
-      }
-    });
-    socket.on('error', (error) => !settled && ((settled = true), reject(error)));
-    socket.on('close', () => !settled && ((settled = true), reject(new Error('the connection closed before the response'))));
-  });
+export const sendOnce = async (url: URL, request: PreparedRequest): Promise<number> => {
+  const connection = await openConnection(url);
+  try {
+    return await connection.send(request);
+  } finally {
+    connection.close();
+  }
+};

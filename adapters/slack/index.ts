@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { App, LogLevel, SocketModeReceiver, webApi, type Authorize, type Logger as BoltLogger } from '@slack/bolt';
 import { cacheMemberships } from '../../src/core/access/cached-membership-directory.js';
 import type { ChatServices } from '../../src/core/conversation/chat-services.js';
@@ -9,6 +8,7 @@ import { createDependencyPolicy, type DependencyPolicy } from '../../src/resilie
 import { POLICY_SETTINGS } from '../../src/resilience/policy-settings.js';
 import type { BackgroundWork } from '../shared/background-work.js';
 import type { HttpRoute, PlatformAdapter } from '../shared/platform-adapter.js';
+import { readBodyWithin } from '../shared/read-body.js';
 import { SLACK_REQUEST_LIMIT_MS, createSlackCall, createSlackPoster } from './post-slack-reply.js';
 import { COMMAND_ACKS, registerCommands } from './slack-commands.js';
 import { SLACK_API_URL, type SlackConfig } from './slack-config.js';
@@ -57,23 +57,6 @@ const boltLogger = (logger: Logger): BoltLogger => {
 
 // Bolt's own limit for a request body.
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
-
-/** The request body, or undefined as soon as it is larger than Bolt accepts (the rest is then drained unread). */
-const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= BODY_LIMIT_BYTES) return void chunks.push(chunk);
-      request.off('data', onData);
-      request.resume();
-      resolve(undefined);
-    };
-    request.on('data', onData);
-    request.once('end', () => resolve(Buffer.concat(chunks)));
-    request.once('error', reject);
-  });
 
 /**
  * Every Events API callback is acknowledged with an empty 200 (Bolt does the same before any
@@ -152,7 +135,7 @@ export const createSlackAdapter = (options: SlackAdapterOptions): SlackAdapter =
       path: SLACK_EVENTS_PATH,
       acknowledgement: true,
       handle: async (request, response) => {
-        const rawBody = await readBody(request);
+        const rawBody = await readBodyWithin(request, BODY_LIMIT_BYTES);
         if (!rawBody) return void response.writeHead(413).end();
         await receiver.handle(Object.assign(request, { rawBody }), response);
       },

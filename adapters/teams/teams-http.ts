@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyWithin } from '../shared/read-body.js';
 
 /**
  * The HTTP side of `/api/messages` over node:http: reading an activity (CloudAdapter throws on
@@ -9,15 +10,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export const readActivity = async (request: IncomingMessage): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; status: number; error: string }> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return { ok: false, status: 413, error: 'activity too large' };
-    chunks.push(chunk as Buffer);
-  }
+  const body = await readBodyWithin(request, MAX_BODY_BYTES);
+  if (!body) return { ok: false, status: 413, error: 'activity too large' };
   try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const value: unknown = JSON.parse(body.toString('utf8'));
     // CloudAdapter.process throws (a 500, before authentication) on an activity without a type.
     const typed = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
     if (typed && (value as { type: string }).type !== '') return { ok: true, value: value as Record<string, unknown> };

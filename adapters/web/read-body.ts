@@ -1,21 +1,17 @@
 import type { IncomingMessage } from 'node:http';
+import { readBodyWithin } from '../shared/read-body.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The request body as JSON, refusing oversize bodies and malformed JSON with a specific reason. */
 export const readJsonBody = async (request: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; status: number; error: string }> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return { ok: false, status: 413, error: `request body over ${MAX_BODY_BYTES} bytes` };
-    chunks.push(chunk as Buffer);
-  }
+  const body = await readBodyWithin(request, MAX_BODY_BYTES);
+  if (!body) return { ok: false, status: 413, error: `request body over ${MAX_BODY_BYTES} bytes` };
   if (!(request.headers['content-type'] ?? '').includes('application/json')) {
     return { ok: false, status: 415, error: 'expected content-type application/json' };
   }
   try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    return { ok: true, value: JSON.parse(body.toString('utf8')) };
   } catch {
     return { ok: false, status: 400, error: 'malformed JSON' };
   }
