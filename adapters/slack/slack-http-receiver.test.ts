@@ -104,4 +104,23 @@ describe('the Slack HTTP receiver', () => {
     const response = await send(JSON.stringify({ type: 'url_verification', challenge: 'c-123' }), 'application/json');
     expect([response.status, JSON.parse(response.body)]).toEqual([200, { challenge: 'c-123' }]);
   });
+
+  it('answers Slack’s unsigned SSL check with 200 and processes nothing it carries', async () => {
+    const { send, deferred, seen } = setUp();
+    const response = await send(`ssl_check=1&${askBody('smuggled')}`, 'application/x-www-form-urlencoded', false);
+    expect(response.status).toBe(200);
+    expect([deferred.length, seen]).toEqual([0, []]);
+  });
+
+  it('reads a form body whose content type carries parameters, and checks the signature over the exact bytes', async () => {
+    const { send, deferred } = setUp();
+    expect((await send(askBody('with a charset'), 'application/x-www-form-urlencoded; charset=utf-8')).status).toBe(200);
+    expect(deferred).toHaveLength(1);
+    const body = askBody('signed');
+    const response = new RecordedResponse();
+    const receiver = new SlackHttpReceiver({ signingSecret: SECRET, logger: silent, earlyAck, defer: () => undefined });
+    const tampered = { headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(SECRET, body) }, rawBody: Buffer.from(body.replace('signed', 'signeD')) };
+    await receiver.handle(tampered as never, response as never);
+    expect(response.status).toBe(401);
+  });
 });
