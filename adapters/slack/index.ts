@@ -74,7 +74,7 @@ export const earlyAck: EarlyAck = (body) => {
 
 /**
  * The Slack adapter: a real Bolt app. Over HTTP, the receiver verifies each request's signature
- * with Bolt's functions (unsigned, mis-signed or older than five minutes → 401) and is served as a
+ * by Bolt's rules (unsigned, mis-signed or more than five minutes off → 401) and is served as a
  * route of the bot's one HTTP server; with an app token, Socket Mode instead.
  */
 export const createSlackAdapter = (options: SlackAdapterOptions): SlackAdapter => {
