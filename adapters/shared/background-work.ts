@@ -14,7 +14,7 @@ export type BackgroundWork = {
 export type BackgroundWorkOptions = {
   concurrency?: number;
   /** Each task starts only once this resolves: the ingress gate lets acknowledgements go first. */
-  gate?: { quiet(): Promise<void> };
+  gate?: { quiet(queuedAt?: number): Promise<void>; now(): number };
 };
 
 export const createBackgroundWork = (onError: (error: unknown) => void, options: BackgroundWorkOptions = {}): BackgroundWork => {
@@ -31,9 +31,12 @@ export const createBackgroundWork = (onError: (error: unknown) => void, options:
   };
   return {
     run(task) {
-      // The gate first, then a slot: a task held by the gate must not hold a slot meanwhile.
-      const promise = Promise.resolve(gate?.quiet())
-        .then(slot)
+      // A slot first, then the gate, so the gate is asked right before the task starts (a task that
+      // waited for a slot while a burst arrived must still wait for it to pass); its deadline runs
+      // from when the task was queued, so under steady traffic slots do not sit idle behind it.
+      const queuedAt = gate?.now();
+      const promise = slot()
+        .then(() => gate?.quiet(queuedAt))
         .then(task)
         .catch(onError)
         .finally(() => {

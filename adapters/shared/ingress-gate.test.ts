@@ -83,7 +83,7 @@ describe('the ingress gate', () => {
     expect(work.pending).toBe(0);
   });
 
-  it('a task held by the gate holds no slot: under steady traffic each task waits at most maxWaitMs from when it was queued', async () => {
+  it('under steady traffic each task waits at most maxWaitMs from when it was queued, not from when it got a slot', async () => {
     const gate = gateWithClock(500);
     const work = createBackgroundWork(() => undefined, { concurrency: 1, gate });
     const started: Record<string, number> = {};
@@ -99,5 +99,47 @@ describe('the ingress gate', () => {
     expect(started.first).toBeGreaterThanOrEqual(500);
     // Queued at 100 ms: released by its own deadline (600 ms), not 500 ms after the first one started.
     expect(started.second).toBeLessThan(700);
+  });
+
+  it('starts held tasks one per turn of the event loop, so a request arriving after one started holds the rest', async () => {
+    const gate = gateWithClock();
+    const work = createBackgroundWork(() => undefined, { gate });
+    const first = gate.arrived();
+    const started: string[] = [];
+    let second: { done(): void } | undefined;
+    for (const name of ['a', 'b', 'c']) {
+      work.run(async () => {
+        started.push(name);
+        // As if a request reached the server right after this task started.
+        second ??= gate.arrived();
+      });
+    }
+    first.done();
+    await vi.advanceTimersByTimeAsync(20);
+    expect(started).toEqual(['a']);
+    second?.done();
+    await vi.advanceTimersByTimeAsync(20);
+    expect(started).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a task that waited for a slot while a request arrived waits for the gate again', async () => {
+    const gate = gateWithClock();
+    const work = createBackgroundWork(() => undefined, { concurrency: 1, gate });
+    let finishFirst: () => void = () => undefined;
+    const started: string[] = [];
+    work.run(() => new Promise<void>((resolve) => {
+      started.push('first');
+      finishFirst = resolve;
+    }));
+    work.run(async () => void started.push('second'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(started).toEqual(['first']);
+    const request = gate.arrived();
+    finishFirst();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(started).toEqual(['first']);
+    request.done();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(started).toEqual(['first', 'second']);
   });
 });
