@@ -78,14 +78,17 @@ const ann = (corpus: string, options: Partial<Scenario> = {}): Scenario => ({
   ...options,
 });
 
-/** Quick: the fake LLM at 200 concurrent requests only; --full: at 50, 200 and 500 as well. */
+/**
+ * Quick: the fake LLM at 200 concurrent requests only; --full: at 50, 200 and 500 as well. Both:
+ * a warm-up of 200 requests first, and three bursts at 200 (the level with a target).
+ */
 const chatPath = (platform: 'slack' | 'teams', full: boolean): Scenario => ({
   id: `chat-${platform}${full ? '-full' : ''}`,
-  description: `${platform} acks and answer delivery under bursts of 50, 200 and 500 requests (fake LLM at ${full ? '50, 200 and 500' : '200'}) and a rate sweep, on loopback`,
+  description: `${platform} acks and answer delivery under bursts of 50, 200 (three) and 500 requests after a warm-up (fake LLM at ${full ? '50, 200 and 500' : '200'}) and a rate sweep, on loopback`,
   script: 'chat-path-scenario.ts',
   args: [
     '--platform', platform, '--data-dir', `<tmp>/data-chat-${platform}`, '--levels', '50,200,500', '--open-levels', '200', '--fake-llm-levels', full ? '50,200,500' : '200',
-    '--answerers', 'extractive,fake-llm', '--rates', '25,50,100,200,400', '--rate-seconds', '4',
+    '--answerers', 'extractive,fake-llm', '--rates', '25,50,100,200,400', '--rate-seconds', '4', '--warm-up', '200', '--repeats', '200=3',
   ],
   needs: [],
   section: 'chat',
