@@ -198,11 +198,14 @@ describe('hostile files at ingestion', () => {
     await writeFile(join(directory, 'b-second.md'), '# Second\n\nThe first version of bravo mentions BRAVO-ONE.\n');
     await writeFile(join(directory, 'c-vanishing.md'), '# Vanishing\n\nCharlie is deleted while the run is under way.\n');
     const inner = directorySource(directory);
-    // Reading the first file edits itself (after it is read), edits the next one (before it is read) and deletes the third.
+    // Once listed, the second file is edited and the third deleted (before either is read; the run
+    // reads ahead, so not from inside another read); reading the first file edits itself afterwards.
     const source: DocumentSource = {
       location: inner.location,
       list: async (options) => {
         const listed = await inner.list(options);
+        await writeFile(join(directory, 'b-second.md'), '# Second\n\nThe second version of bravo mentions BRAVO-TWO.\n');
+        await unlink(join(directory, 'c-vanishing.md'));
         return {
           ...listed,
           entries: listed.entries.map((entry) =>
@@ -212,8 +215,6 @@ describe('hostile files at ingestion', () => {
                   read: async () => {
                     const bytes = await entry.read();
                     await appendFile(join(directory, 'a-first.md'), '\nAn edit made during the run adds ALPHA-TWO.\n');
-                    await writeFile(join(directory, 'b-second.md'), '# Second\n\nThe second version of bravo mentions BRAVO-TWO.\n');
-                    await unlink(join(directory, 'c-vanishing.md'));
                     return bytes;
                   },
                 }

@@ -1,6 +1,6 @@
 import { searchableText, type Chunk } from '../chunk.js';
 import type { ChunkDraft } from '../ports/document-source.js';
-import type { DocumentRecord } from '../ports/index-catalog-store.js';
+import type { TermChunkCounts } from '../ports/index-catalog-store.js';
 import { terms } from '../text/analyze.js';
 import { shortHash } from './hash.js';
 
@@ -33,8 +33,8 @@ export const buildChunks = (
 };
 
 /** A document's share of the corpus statistics: per term, the number of its chunks containing it. */
-export const termStatistics = (chunks: Chunk[]): Pick<DocumentRecord, 'termChunkCounts' | 'tokenCount'> => {
-  const termChunkCounts: Record<string, number> = {};
+export const termStatistics = (chunks: Chunk[]): { termChunkCounts: TermChunkCounts; tokenCount: number } => {
+  const termChunkCounts: TermChunkCounts = {};
   let tokenCount = 0;
   for (const chunk of chunks) {
     const chunkTerms = terms(searchableText(chunk));

@@ -4,7 +4,7 @@ import type { DocumentRecord } from '../ports/index-catalog-store.js';
 import { isUnchangedOnDisk, trustedModifiedAt } from './change-detection.js';
 
 const entry = (modifiedAt: Date, size = 10): SourceEntry => ({ documentId: 'a.md', size, modifiedAt, read: async () => new Uint8Array(size) });
-const record = (modifiedAt: string, size = 10): DocumentRecord => ({ hash: 'h', size, modifiedAt, chunkIds: [], termChunkCounts: {}, tokenCount: 0 });
+const record = (modifiedAt: string, size = 10): DocumentRecord => ({ hash: 'h', size, modifiedAt, chunkIds: [], tokenCount: 0 });
 
 describe('change detection', () => {
   const readAt = Date.UTC(2026, 10, 21, 12, 0, 0);

@@ -6,7 +6,8 @@ import { createMemoryEmbeddingCache } from '../../providers/memory/memory-embedd
 import { createMemoryIndexCatalogStore } from '../../providers/memory/memory-index-catalog-store.js';
 import { createMemoryVectorStore } from '../../providers/memory/memory-vector-store.js';
 import { countingEmbedder, createInMemorySource, paragraphParser } from '../../../test/support/in-memory-documents.js';
-import type { DocumentSource } from '../ports/document-source.js';
+import type { DocumentParser, DocumentSource } from '../ports/document-source.js';
+import { termShareKey } from '../ports/index-catalog-store.js';
 import { indexCollection } from './index-collection.js';
 
 const documents = {
@@ -96,6 +97,35 @@ describe('indexCollection', () => {
     expect(await dependencies.store.listDocumentIds({ namespace: 'acme__runbooks' })).toContain('vlan.md');
   });
 
+  it('reports a file whose read fails by name and indexes the files read after it', async () => {
+    const { files, dependencies } = setup();
+    const list: DocumentSource['list'] = async (options) => {
+      const listed = await files.source.list(options);
+      const failing = (documentId: string) => documentId === 'bgp.md';
+      return { ...listed, entries: listed.entries.map((entry) => (failing(entry.documentId) ? { ...entry, read: () => Promise.reject(new Error('EIO')) } : entry)) };
+    };
+    const summary = await indexCollection(dependencies, { source: { ...files.source, list }, tenantId: 'acme', collection: 'runbooks' });
+    expect(summary).toMatchObject({ added: 2, failed: [{ path: 'bgp.md', reason: expect.stringContaining('EIO') }] });
+    expect(await dependencies.store.listDocumentIds({ namespace: 'acme__runbooks' })).toEqual(['haproxy.md', 'vlan.md']);
+  });
+
+  it('tells the caller when its writes to the store are done, before the catalog is saved, and only if it wrote', async () => {
+    const { files, dependencies } = setup();
+    const events: string[] = [];
+    const catalogs = { ...dependencies.catalogs, save: (...args: Parameters<typeof dependencies.catalogs.save>) => (events.push('catalog saved'), dependencies.catalogs.save(...args)) };
+    const run = (options: { dryRun?: boolean } = {}) => indexCollection({ ...dependencies, catalogs }, {
+      source: files.source, tenantId: 'acme', collection: 'runbooks', deferOptimize: true, ...options,
+      onStoreWritten: (namespace) => events.push(`written ${namespace}`),
+    });
+    await run();
+    expect(events).toEqual(['written acme__runbooks', 'catalog saved']);
+    events.length = 0;
+    await run();
+    files.remove('vlan.md');
+    await run({ dryRun: true });
+    expect(events).toEqual([]);
+  });
+
   it('changes nothing in a dry run but reports what would change', async () => {
     const { files, dependencies, run } = setup();
     await run();
@@ -119,12 +149,84 @@ describe('indexCollection', () => {
     expect((await dependencies.catalogs.load('acme__runbooks'))?.embedder?.dimensions).toBe(32);
   });
 
-  it('keeps corpus statistics per document for abstention and sparse encoding', async () => {
+  it('keeps corpus statistics for abstention and sparse encoding, and each document\'s share apart', async () => {
     const { dependencies, run } = setup();
     await run();
     const catalog = await dependencies.catalogs.load('acme__runbooks');
-    expect(catalog?.documents['vlan.md']?.termChunkCounts.vlan).toBe(2);
-    expect(catalog?.documents['bgp.md']?.termChunkCounts.bgp).toBe(2);
+    expect(catalog?.termChunkCounts.vlan).toBe(2);
+    expect(catalog?.termChunkCounts.bgp).toBe(2);
+    const vlanKey = termShareKey('vlan.md', catalog?.documents['vlan.md'] ?? { hash: '' });
+    const shares = await dependencies.catalogs.loadDocumentTerms('acme__runbooks', [vlanKey]);
+    expect(shares.get(vlanKey)).toMatchObject({ vlan: 2, voic: 1 });
+    expect(shares.get(vlanKey)?.bgp).toBeUndefined();
+  });
+
+  it('updates the statistics from the changed and deleted documents\' shares alone, to what a full run computes', async () => {
+    const { files, dependencies, run } = setup();
+    await run();
+    files.write('haproxy.md', documents['haproxy.md'].replace('Check sessions with show stat.', 'Check BGP sessions with show servers state.'));
+    files.remove('vlan.md');
+    files.write('new.md', '# New\n\nA brand new runbook paragraph about VLAN trunks.');
+    const before = await dependencies.catalogs.load('acme__runbooks');
+    const asked: string[] = [];
+    const catalogs = {
+      ...dependencies.catalogs,
+      loadDocumentTerms: (namespace: string, hashes: readonly string[]) => (asked.push(...hashes), dependencies.catalogs.loadDocumentTerms(namespace, hashes)),
+    };
+    await indexCollection({ ...dependencies, catalogs }, { source: files.source, tenantId: 'acme', collection: 'runbooks' });
+    // Only the replaced versions of haproxy.md and vlan.md were read; bgp.md's share was not.
+    const keyOf = (documentId: string) => termShareKey(documentId, before?.documents[documentId] ?? { hash: '' });
+    expect(asked.sort()).toEqual([keyOf('haproxy.md'), keyOf('vlan.md')].sort());
+    const incremental = await dependencies.catalogs.load('acme__runbooks');
+    await run({ full: true });
+    const full = await dependencies.catalogs.load('acme__runbooks');
+    expect(incremental?.termChunkCounts).toEqual(full?.termChunkCounts);
+    expect(incremental?.termChunkCounts.vlan).toBe(1);
+    expect(incremental?.termChunkCounts.voic).toBeUndefined();
+    expect(incremental?.termChunkCounts.bgp).toBe(3);
+  });
+
+  it('keeps apart the shares of two files with the same bytes whose titles come from their names', async () => {
+    // As the real loaders do without a heading: the title is the file name, so equal bytes differ in chunks.
+    const titledByName: DocumentParser = {
+      ...paragraphParser,
+      async parse({ documentId, bytes }) {
+        const title = documentId.replace(/\.md$/, '');
+        return new TextDecoder().decode(bytes).split(/\n\s*\n/).map((paragraph) => ({ title, headingPath: [title], text: paragraph.trim() }));
+      },
+    };
+    const same = 'Drain the pool before the upgrade.\n\nThen check the session count.';
+    for (const removed of ['readme.md', 'runbook.md']) {
+      const files = createInMemorySource({ 'readme.md': same, 'runbook.md': same });
+      const dependencies = { ...setup().dependencies, parser: titledByName };
+      const run = (full = false) => indexCollection(dependencies, { source: files.source, tenantId: 'acme', collection: 'runbooks', full });
+      await run();
+      files.remove(removed);
+      await run();
+      const incremental = (await dependencies.catalogs.load('acme__runbooks'))?.termChunkCounts;
+      await run(true);
+      expect(incremental, `after removing ${removed}`).toEqual((await dependencies.catalogs.load('acme__runbooks'))?.termChunkCounts);
+    }
+  });
+
+  it('sums the statistics anew under a new parser, keeping an unreadable document\'s previous share', async () => {
+    const { files, dependencies, run } = setup();
+    await run();
+    files.write('vlan.md', 'binary\u0000junk');
+    const parser = { ...dependencies.parser, version: dependencies.parser.version + 1 };
+    const summary = await indexCollection({ ...dependencies, parser }, { source: files.source, tenantId: 'acme', collection: 'runbooks' });
+    expect(summary).toMatchObject({ changed: 2, failed: [{ path: 'vlan.md' }] });
+    expect((await dependencies.catalogs.load('acme__runbooks'))?.termChunkCounts).toMatchObject({ vlan: 2, bgp: 2, drain: 1 });
+  });
+
+  it('asks for a full re-index when a replaced document\'s share is missing', async () => {
+    const { files, dependencies, run } = setup();
+    await run();
+    files.write('bgp.md', documents['bgp.md'].replace('2000', '5000'));
+    const catalogs = { ...dependencies.catalogs, loadDocumentTerms: async () => new Map() };
+    const error = await indexCollection({ ...dependencies, catalogs }, { source: files.source, tenantId: 'acme', collection: 'runbooks' }).catch((caught: unknown) => caught);
+    expect(isBotError(error, 'index_corrupt')).toBe(true);
+    expect((error as Error).message).toMatch(/--full/);
   });
 
   it('reads no file and writes no catalog when sizes and mtimes show nothing changed', async () => {

@@ -5,12 +5,14 @@ import type { ChunkDraft, DocumentParser, DocumentSource, SkippedFile, SourceEnt
 import type { EmbeddingCache } from '../ports/embedding-cache.js';
 import { identityOf, type EmbeddingModel } from '../ports/embedding-model.js';
 import { assertSameEmbedder } from './assert-same-embedder.js';
-import type { IndexCatalog, IndexCatalogStore } from '../ports/index-catalog-store.js';
+import { termShareKey, type IndexCatalog, type IndexCatalogStore, type TermChunkCounts } from '../ports/index-catalog-store.js';
 import type { VectorStore } from '../ports/vector-store.js';
 import { buildChunks, termStatistics } from './build-chunks.js';
 import { isUnchangedOnDisk, trustedModifiedAt } from './change-detection.js';
 import { embedChunks } from './embed-chunks.js';
 import { sha256 } from './hash.js';
+import { readAhead, type Settled } from './read-ahead.js';
+import { updateTermStatistics } from './term-statistics.js';
 
 export type IndexSummary = {
   namespace: string;
@@ -49,10 +51,15 @@ export type IndexOptions = {
   dryRun?: boolean;
   onProgress?: (progress: IndexProgress) => void;
   /**
-   * Leave `store.optimize` to the caller (see `wroteToStore`), which can overlap it with the next
-   * collection's work: LanceDB's optimize rewrites the whole table, the largest fixed cost of a small run.
+   * Leave `store.optimize` to the caller, which can overlap it with the next collection's work:
+   * LanceDB's optimize rewrites the whole table, the largest fixed cost of a small run.
    */
   deferOptimize?: boolean;
+  /**
+   * Called once a run that wrote to the store is done writing, before the term statistics and the
+   * catalog are saved: a caller deferring optimize starts it here, to overlap that work too.
+   */
+  onStoreWritten?: (namespace: string) => void;
   signal?: AbortSignal;
 };
 
@@ -69,23 +76,29 @@ const emptyCatalog = (namespace: string, dependencies: IndexDependencies): Index
     version: 0,
     updatedAt: new Date(0).toISOString(),
     documents: {},
+    termChunkCounts: {},
   };
   const embedder = identityOf(dependencies.embedder);
   if (embedder) catalog.embedder = embedder;
   return catalog;
 };
 
+// Files read ahead of the one being parsed (see readAhead); small enough to bound memory.
+const READ_AHEAD = 8;
+
 /**
- * Reads one file and, unless its content hash is already indexed, parses it.
+ * Hashes one file's bytes and, unless that hash is already indexed, parses them.
  * An unreadable file is a reported value, not a failed run.
  */
-const readAndParse = async (
+const hashAndParse = async (
   parser: DocumentParser,
   entry: SourceEntry,
+  read: Settled<Uint8Array>,
   indexedHash: string | undefined,
 ): Promise<{ hash: string; drafts?: ChunkDraft[] } | SkippedFile> => {
   try {
-    const bytes = await entry.read();
+    if ('error' in read) throw read.error;
+    const bytes = read.value;
     const hash = sha256(bytes);
     if (hash === indexedHash) return { hash };
     return { hash, drafts: await parser.parse({ documentId: entry.documentId, bytes }) };
@@ -125,6 +138,9 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
     await catalogs.delete(namespace);
   }
 
+  // What the term statistics must take in and give back (see updateTermStatistics).
+  const indexed: { key: string; share: TermChunkCounts }[] = [];
+  const replaced: string[] = [];
   let pending: Chunk[] = [];
   let staleIds: string[] = [];
   const flush = async () => {
@@ -145,16 +161,20 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
 
   const present = new Set<string>();
   let touched = 0;
+  const needsRead = entries.map((entry) => reparseAll || !isUnchangedOnDisk(catalog.documents[entry.documentId], entry));
+  const reads = readAhead(entries.filter((_, index) => needsRead[index]).map((entry) => () => entry.read()), READ_AHEAD);
   for (const [index, entry] of entries.entries()) {
     signal?.throwIfAborted();
     present.add(entry.documentId);
     options.onProgress?.({ done: index, total: entries.length, documentId: entry.documentId });
     const record = catalog.documents[entry.documentId];
-    if (!reparseAll && isUnchangedOnDisk(record, entry)) {
+    if (!needsRead[index]) {
       summary.unchanged++;
       continue;
     }
-    const loaded = await readAndParse(parser, entry, reparseAll ? undefined : record?.hash);
+    // One read was started for each entry that needs one, in this order.
+    const read = (await reads.next()) ?? { error: new BotError('document_unreadable', `${entry.documentId}: not read`) };
+    const loaded = await hashAndParse(parser, entry, read, reparseAll ? undefined : record?.hash);
     if ('reason' in loaded) {
       summary.failed.push(loaded);
       continue;
@@ -178,9 +198,12 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
     if (dryRun) continue;
     pending.push(...chunks);
     staleIds.push(...stale);
+    const { termChunkCounts, tokenCount } = termStatistics(chunks);
+    indexed.push({ key: termShareKey(entry.documentId, loaded), share: termChunkCounts });
+    if (record) replaced.push(termShareKey(entry.documentId, record));
     catalog.documents[entry.documentId] = {
       hash: loaded.hash, size: entry.size, modifiedAt: trustedModifiedAt(entry, listedAt),
-      chunkIds: chunks.map((chunk) => chunk.id), ...termStatistics(chunks),
+      chunkIds: chunks.map((chunk) => chunk.id), tokenCount,
     };
     if (pending.length >= WRITE_BATCH) await flush();
   }
@@ -192,18 +215,26 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
     summary.chunksDeleted += record.chunkIds.length;
     if (dryRun) continue;
     staleIds.push(...record.chunkIds);
+    replaced.push(termShareKey(documentId, record));
     delete catalog.documents[documentId];
   }
 
   if (!dryRun) {
     await flush();
+    if (wroteToStore(summary)) options.onStoreWritten?.(namespace);
     if (!options.deferOptimize && wroteToStore(summary)) await store.optimize?.({ namespace, signal });
     const changedAnything = summary.added + summary.changed + summary.deleted > 0 || reparseAll || !previous;
     if (changedAnything) {
       catalog.version++;
       catalog.updatedAt = new Date().toISOString();
+      const terms = await updateTermStatistics({
+        catalogs, catalog, indexed, replaced,
+        previousTotals: previous && !reparseAll ? previous.termChunkCounts : undefined,
+      });
+      await catalogs.save(catalog, terms);
+    } else if (touched > 0) {
+      await catalogs.save(catalog);
     }
-    if (changedAnything || touched > 0) await catalogs.save(catalog);
   }
   summary.seconds = Math.round(performance.now() - started) / 1000;
   return summary;

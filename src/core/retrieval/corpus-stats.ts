@@ -12,15 +12,13 @@ const cache = new WeakMap<IndexCatalog, CorpusStats>();
 const statsOf = (catalog: IndexCatalog): CorpusStats => {
   const cached = cache.get(catalog);
   if (cached) return cached;
-  const documentFrequency = new Map<string, number>();
+  // The catalog keeps the totals; only chunk and token counts are summed here.
+  const documentFrequency = new Map(Object.entries(catalog.termChunkCounts));
   let chunkCount = 0;
   let tokens = 0;
   for (const record of Object.values(catalog.documents)) {
     chunkCount += record.chunkIds.length;
     tokens += record.tokenCount;
-    for (const [term, count] of Object.entries(record.termChunkCounts)) {
-      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + count);
-    }
   }
   const stats = { chunkCount, averageChunkTokens: chunkCount ? tokens / chunkCount : 0, documentFrequency };
   cache.set(catalog, stats);

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { assertValidName } from '../../core/access/search-scope.js';
 import { BotError } from '../../core/bot-error.js';
-import { indexCollection, wroteToStore, type IndexProgress, type IndexSummary } from '../../core/indexing/index-collection.js';
+import { indexCollection, type IndexProgress, type IndexSummary } from '../../core/indexing/index-collection.js';
 import { prefixDocumentIds } from '../../core/indexing/prefixed-source.js';
 import type { DocumentSource } from '../../core/ports/document-source.js';
 import { createDirectorySource } from '../../ingest/directory-source.js';
@@ -119,8 +119,14 @@ export const indexDirectory = async (
   const plans = await planCollections(runtime, options);
   const summaries: IndexSummary[] = [];
   // Each collection's optimize (LanceDB rewrites the table and folds the new rows into its full-text
-  // index, natively) runs while the next collection is listed, hashed and parsed.
+  // index, natively) starts once its writes are done: it runs while that collection's catalog is
+  // saved and the next collection is listed, hashed and parsed.
   const optimizing: Promise<{ error: unknown } | undefined>[] = [];
+  const startOptimize = (namespace: string) => {
+    const optimize = runtime.store.optimize?.({ namespace });
+    // Settled into a value at once: a failure is reported below, never as an unhandled rejection.
+    if (optimize) optimizing.push(optimize.then(() => undefined, (error: unknown) => ({ error })));
+  };
   try {
     for (const plan of plans) {
       const summary = await indexCollection(runtime, {
@@ -130,12 +136,10 @@ export const indexDirectory = async (
         full: options.full ?? false,
         dryRun: options.dryRun ?? false,
         deferOptimize: true,
+        onStoreWritten: startOptimize,
         onProgress: (progress) => options.onProgress?.(plan.collection, progress),
       });
       summaries.push(summary);
-      const optimize = wroteToStore(summary) ? runtime.store.optimize?.({ namespace: summary.namespace }) : undefined;
-      // Settled into a value at once: a failure is reported below, never as an unhandled rejection.
-      if (optimize) optimizing.push(optimize.then(() => undefined, (error: unknown) => ({ error })));
     }
   } finally {
     // No optimize outlives the run, even when a later collection failed.
