@@ -109,16 +109,16 @@ describe('indexCollection', () => {
     expect(await dependencies.store.listDocumentIds({ namespace: 'acme__runbooks' })).toEqual(['haproxy.md', 'vlan.md']);
   });
 
-  it('tells the caller when its writes to the store are done, before the catalog is saved, and only if it wrote', async () => {
+  it('lets the caller start optimize once its writes to the store are done, before the catalog is saved, and only if it wrote', async () => {
     const { files, dependencies } = setup();
     const events: string[] = [];
     const catalogs = { ...dependencies.catalogs, save: (...args: Parameters<typeof dependencies.catalogs.save>) => (events.push('catalog saved'), dependencies.catalogs.save(...args)) };
     const run = (options: { dryRun?: boolean } = {}) => indexCollection({ ...dependencies, catalogs }, {
-      source: files.source, tenantId: 'acme', collection: 'runbooks', deferOptimize: true, ...options,
-      onStoreWritten: (namespace) => events.push(`written ${namespace}`),
+      source: files.source, tenantId: 'acme', collection: 'runbooks', ...options,
+      startOptimize: (namespace) => events.push(`optimize ${namespace}`),
     });
     await run();
-    expect(events).toEqual(['written acme__runbooks', 'catalog saved']);
+    expect(events).toEqual(['optimize acme__runbooks', 'catalog saved']);
     events.length = 0;
     await run();
     files.remove('vlan.md');

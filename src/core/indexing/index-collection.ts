@@ -51,20 +51,17 @@ export type IndexOptions = {
   dryRun?: boolean;
   onProgress?: (progress: IndexProgress) => void;
   /**
-   * Leave `store.optimize` to the caller, which can overlap it with the next collection's work:
-   * LanceDB's optimize rewrites the whole table, the largest fixed cost of a small run.
+   * Given, the run leaves `store.optimize` to the caller and calls this once it is done writing to
+   * the store (only if it wrote), before the term statistics and the catalog are saved: LanceDB's
+   * optimize rewrites the whole table, the largest fixed cost of a small run, and the caller can
+   * overlap it with that work and with the next collection's. Otherwise the run awaits it itself.
    */
-  deferOptimize?: boolean;
-  /**
-   * Called once a run that wrote to the store is done writing, before the term statistics and the
-   * catalog are saved: a caller deferring optimize starts it here, to overlap that work too.
-   */
-  onStoreWritten?: (namespace: string) => void;
+  startOptimize?: (namespace: string) => void;
   signal?: AbortSignal;
 };
 
 /** Whether a run wrote to the store, so that the store should fold the writes into its indexes. */
-export const wroteToStore = (summary: IndexSummary): boolean => !summary.dryRun && summary.added + summary.changed + summary.deleted > 0;
+const wroteToStore = (summary: IndexSummary): boolean => !summary.dryRun && summary.added + summary.changed + summary.deleted > 0;
 
 // Chunks are written in batches: each LanceDB write is a new version, each Pinecone write a request.
 const WRITE_BATCH = 1_000;
@@ -221,8 +218,10 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
 
   if (!dryRun) {
     await flush();
-    if (wroteToStore(summary)) options.onStoreWritten?.(namespace);
-    if (!options.deferOptimize && wroteToStore(summary)) await store.optimize?.({ namespace, signal });
+    if (wroteToStore(summary)) {
+      if (options.startOptimize) options.startOptimize(namespace);
+      else await store.optimize?.({ namespace, signal });
+    }
     const changedAnything = summary.added + summary.changed + summary.deleted > 0 || reparseAll || !previous;
     if (changedAnything) {
       catalog.version++;

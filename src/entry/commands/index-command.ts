@@ -135,8 +135,7 @@ export const indexDirectory = async (
         collection: plan.collection,
         full: options.full ?? false,
         dryRun: options.dryRun ?? false,
-        deferOptimize: true,
-        onStoreWritten: startOptimize,
+        startOptimize,
         onProgress: (progress) => options.onProgress?.(plan.collection, progress),
       });
       summaries.push(summary);

@@ -1,8 +1,8 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BotError } from '../../core/bot-error.js';
-import { termShareKey, type IndexCatalog, type IndexCatalogStore, type TermChunkCounts } from '../../core/ports/index-catalog-store.js';
-import { fromLegacyCatalog, isLegacyCatalog } from '../../core/indexing/legacy-catalog.js';
+import { termShareKey, type IndexCatalog, type IndexCatalogStore } from '../../core/ports/index-catalog-store.js';
+import { createCatalogMigrations } from '../../core/indexing/legacy-catalog.js';
 import { createTermShards } from './term-shards.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
@@ -15,8 +15,8 @@ const SUFFIX = '.catalog.json';
  */
 export const createFileIndexCatalogStore = (options: { directory: string }): IndexCatalogStore => {
   const cache = new Map<string, { modifiedMs: number; size: number; catalog: IndexCatalog }>();
-  // Shares read from a catalog of the format before the shards, written out by its next save.
-  const migrated = new Map<string, Map<string, TermChunkCounts>>();
+  // Catalogs of the format before the shards: their shares go out with their next save.
+  const migrations = createCatalogMigrations();
   const pathOf = (namespace: string) => join(options.directory, `${namespace}${SUFFIX}`);
   const shardsOf = (namespace: string) => createTermShards(join(options.directory, `${namespace}.terms`));
 
@@ -33,44 +33,33 @@ export const createFileIndexCatalogStore = (options: { directory: string }): Ind
       } catch (error) {
         throw new BotError('index_corrupt', `The index catalog ${path} is unreadable; re-index with --full.`, { cause: error });
       }
-      if (isLegacyCatalog(catalog)) {
-        const legacy = fromLegacyCatalog(catalog);
-        catalog = legacy.catalog;
-        migrated.set(namespace, legacy.shares);
-      }
+      catalog = migrations.adopt(namespace, catalog);
       cache.set(namespace, { modifiedMs: info.mtimeMs, size: info.size, catalog });
       return catalog;
     },
     async loadDocumentTerms(namespace, hashes) {
-      const pending = migrated.get(namespace);
-      const found = new Map<string, TermChunkCounts>();
-      for (const hash of hashes) {
-        const share = pending?.get(hash);
-        if (share) found.set(hash, share);
-      }
-      const rest = hashes.filter((hash) => !found.has(hash));
+      const { found, rest } = migrations.lookup(namespace, hashes);
       if (rest.length > 0) for (const [hash, share] of await shardsOf(namespace).read(rest)) found.set(hash, share);
       return found;
     },
     async save(catalog, terms) {
       const path = pathOf(catalog.namespace);
-      const pending = migrated.get(catalog.namespace);
-      if (terms || pending) {
+      if (terms || migrations.isHolding(catalog.namespace)) {
         // A migrated catalog's shares go out with its first save, under the new one's.
-        const added = new Map([...(pending ?? []), ...(terms?.added ?? [])]);
+        const added = migrations.toAdd(catalog.namespace, terms?.added);
         const referenced = new Set(Object.entries(catalog.documents).map(([documentId, record]) => termShareKey(documentId, record)));
         // The previous catalog stays on disk until the rename below: its shares must survive until then.
         for (const hash of terms?.released ?? []) referenced.add(hash);
         await shardsOf(catalog.namespace).write(added, referenced);
       }
       await writeFileAtomic(path, JSON.stringify(catalog));
-      migrated.delete(catalog.namespace);
+      migrations.release(catalog.namespace);
       const info = await stat(path);
       cache.set(catalog.namespace, { modifiedMs: info.mtimeMs, size: info.size, catalog });
     },
     async delete(namespace) {
       cache.delete(namespace);
-      migrated.delete(namespace);
+      migrations.release(namespace);
       await rm(pathOf(namespace), { force: true });
       await shardsOf(namespace).clear();
     },

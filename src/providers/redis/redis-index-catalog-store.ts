@@ -1,7 +1,7 @@
 import { BotError } from '../../core/bot-error.js';
 import type { Redis } from 'ioredis';
 import { redisCall } from './redis-call.js';
-import { fromLegacyCatalog, isLegacyCatalog } from '../../core/indexing/legacy-catalog.js';
+import { createCatalogMigrations } from '../../core/indexing/legacy-catalog.js';
 import type { IndexCatalog, IndexCatalogStore, TermChunkCounts } from '../../core/ports/index-catalog-store.js';
 
 const NAMESPACES_KEY = 'catalog-namespaces';
@@ -16,8 +16,8 @@ const termsKeyOf = (namespace: string) => `catalog-terms:${namespace}`;
  */
 export const createRedisIndexCatalogStore = (client: Redis): IndexCatalogStore => {
   const run = redisCall;
-  // Shares read from a catalog of the format before the hash, written out by its next save.
-  const migrated = new Map<string, Map<string, TermChunkCounts>>();
+  // Catalogs of the format before the hash: their shares go out with their next save.
+  const migrations = createCatalogMigrations();
   const exec = async (transaction: ReturnType<Redis['multi']>) => {
     const results = await transaction.exec();
     const failed = results?.find(([error]) => error);
@@ -31,26 +31,17 @@ export const createRedisIndexCatalogStore = (client: Redis): IndexCatalogStore =
       run('load catalog', async () => {
         const json = await client.get(keyOf(namespace));
         if (json === null) return undefined;
-        let catalog: IndexCatalog;
+        let parsed: IndexCatalog;
         try {
-          catalog = JSON.parse(json) as IndexCatalog;
+          parsed = JSON.parse(json) as IndexCatalog;
         } catch (error) {
           throw corrupt(namespace, error);
         }
-        if (!isLegacyCatalog(catalog)) return catalog;
-        const legacy = fromLegacyCatalog(catalog);
-        migrated.set(namespace, legacy.shares);
-        return legacy.catalog;
+        return migrations.adopt(namespace, parsed);
       }),
     loadDocumentTerms: (namespace, hashes) =>
       run('load term statistics', async () => {
-        const pending = migrated.get(namespace);
-        const found = new Map<string, TermChunkCounts>();
-        const rest = hashes.filter((hash) => {
-          const share = pending?.get(hash);
-          if (share) found.set(hash, share);
-          return !share;
-        });
+        const { found, rest } = migrations.lookup(namespace, hashes);
         if (rest.length === 0) return found;
         const values = await client.hmget(termsKeyOf(namespace), ...rest);
         try {
@@ -66,18 +57,18 @@ export const createRedisIndexCatalogStore = (client: Redis): IndexCatalogStore =
     save: (catalog, terms) =>
       run('save catalog', async () => {
         const { namespace } = catalog;
-        const added = new Map([...(migrated.get(namespace) ?? []), ...(terms?.added ?? [])]);
+        const added = migrations.toAdd(namespace, terms?.added);
         const transaction = client.multi();
         if (added.size > 0) transaction.hset(termsKeyOf(namespace), Object.fromEntries([...added].map(([hash, share]) => [hash, JSON.stringify(share)])));
         // After the HSET: a migrated share the new catalog no longer refers to goes too.
         const released = terms?.released ?? [];
         if (released.length > 0) transaction.hdel(termsKeyOf(namespace), ...released);
         await exec(transaction.set(keyOf(namespace), JSON.stringify(catalog)).sadd(NAMESPACES_KEY, namespace));
-        migrated.delete(namespace);
+        migrations.release(namespace);
       }),
     delete: (namespace) =>
       run('delete catalog', async () => {
-        migrated.delete(namespace);
+        migrations.release(namespace);
         await exec(client.multi().del(keyOf(namespace), termsKeyOf(namespace)).srem(NAMESPACES_KEY, namespace));
       }),
     listNamespaces: () => run('list catalogs', async () => (await client.smembers(NAMESPACES_KEY)).sort()),
