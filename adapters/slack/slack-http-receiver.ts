@@ -39,8 +39,9 @@ const headerOf = (request: IncomingMessage, name: string): string | undefined =>
  * (verify-slack-signature.ts: Bolt's rules, for less CPU) and its body parsed once. A request the
  * adapter can acknowledge from its body (every Events API callback, `/ask`, `/reindex`) is
  * answered at once and handed to Bolt as background work, so a burst is acknowledged before
- * Bolt's middleware runs for any of it; the listeners' own `ack` is then a no-op. Anything else goes through Bolt's HTTPResponseAck, as in
- * Bolt's HTTPReceiver. A payload Bolt cannot process gets a 400, never a 500.
+ * Bolt's middleware runs for any of it; the listeners' own `ack` is then a no-op. Anything else
+ * goes through Bolt's HTTPResponseAck, as in Bolt's HTTPReceiver. A payload Bolt cannot process
+ * gets a 400, never a 500.
  */
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
