@@ -1,8 +1,11 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateQuestions } from './bench-questions.js';
 import { summarizeLatencies } from './bench-report.js';
 import { ABSENT_TOPICS } from './ops-vocabulary.js';
-import { generateCorpus, generateDocument } from './synthetic-corpus.js';
+import { generateCorpus, generateDocument, writeCorpus } from './synthetic-corpus.js';
 
 // Benchmarks compare runs over time, so the corpus must not drift between runs or machines.
 describe('generateCorpus', () => {
@@ -45,6 +48,15 @@ describe('generateCorpus', () => {
       new Set(['runbooks', 'postmortems', 'standards', 'faq']),
     );
     for (const document of documents) expect(document.content).toContain(document.rareTokens[0]);
+  });
+
+  it('writes the files dated as asked, so a first incremental run does not re-read a corpus written just before its index', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'ragbot-corpus-'));
+    const documents = generateCorpus({ seed: 3, sections: 40 });
+    const modifiedAt = new Date('2026-11-01T10:00:00.000Z');
+    await writeCorpus(directory, documents, { modifiedAt });
+    for (const document of documents) expect((await stat(join(directory, document.path))).mtime).toEqual(modifiedAt);
+    await rm(directory, { recursive: true, force: true });
   });
 });
 

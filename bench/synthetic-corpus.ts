@@ -3,7 +3,7 @@
  * FAQs with headings, paragraphs, lists, tables and code blocks. Sized in sections, because the
  * chunker (not this file) decides passage sizes; run-bench calibrates sections per chunk.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   ACTIONS, ADVERBS, COLLECTIONS, COMMANDS, FILLER, ROLES, SITES, STATES, SUBJECTS, SYMPTOMS, rareToken,
@@ -120,11 +120,16 @@ export const generateCorpus = (options: { seed: number; sections: number }): Syn
   return documents;
 };
 
-export const writeCorpus = async (directory: string, documents: SyntheticDocument[]): Promise<void> => {
+/** Writes the documents; `modifiedAt` dates every file (a corpus that existed before, not one written just now). */
+export const writeCorpus = async (directory: string, documents: SyntheticDocument[], options: { modifiedAt?: Date } = {}): Promise<void> => {
   const folders = new Set(documents.map((document) => dirname(join(directory, document.path))));
   await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
   // Bounded batches: thousands of concurrent writes would only queue up in libuv.
   for (let start = 0; start < documents.length; start += 64) {
-    await Promise.all(documents.slice(start, start + 64).map((document) => writeFile(join(directory, document.path), document.content)));
+    await Promise.all(documents.slice(start, start + 64).map(async (document) => {
+      const path = join(directory, document.path);
+      await writeFile(path, document.content);
+      if (options.modifiedAt) await utimes(path, options.modifiedAt, options.modifiedAt);
+    }));
   }
 };
