@@ -13,6 +13,7 @@ import { indexDirectory } from '../../src/entry/commands/index-command.js';
 import { createRuntime } from '../../src/entry/runtime.js';
 import { createDocumentParser } from '../../src/ingest/document-parser.js';
 import { createLanceDbVectorStore } from '../../src/providers/lancedb/lancedb-vector-store.js';
+import { readRecentLog, recentLogPath } from '../../src/providers/lancedb/recent-rows.js';
 import { createFileIndexCatalogStore } from '../../src/providers/local/file-index-catalog-store.js';
 import { createRedisFeedbackStore } from '../../src/providers/redis/redis-feedback-store.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.js';
@@ -171,38 +172,37 @@ describe('killed in the middle of a reindex', () => {
     return buildChunks(drafts, { documentId, collection, modifiedAt: new Date() }).map((chunk) => chunk.id).sort();
   };
   /**
-   * Each namespace's rows as documentId → chunk ids, read straight from LanceDB: its main and its
-   * recent table together. A passage may be in both after a crash between two commits, the same
-   * content under the same id (searches return it once); within one table each id is there once.
+   * Each namespace's passages as documentId → chunk ids, read straight from disk: the LanceDB table's
+   * rows that are not stale, and the recent rows written since the table's last fold.
    */
   const storedChunks = async (dataDirectory: string) => {
     const connection = await lancedb.connect(join(dataDirectory, 'lancedb'));
     const byNamespace = new Map<string, { ids: string[]; byDocument: Map<string, string[]> }>();
-    const seen = new Set<string>();
     for (const name of await connection.tableNames()) {
       const table = await connection.openTable(name);
-      const rows = await table.query().select(['id', 'documentId']).toArray();
-      expect(new Set(rows.map((row) => String(row.id))).size, `ids of ${name}`).toBe(rows.length);
-      const stored = byNamespace.get(name.replace(/__recent$/, '')) ?? { ids: [], byDocument: new Map<string, string[]>() };
-      for (const row of rows) {
-        const id = String(row.id);
-        if (seen.has(`${name.replace(/__recent$/, '')} ${id}`)) continue;
-        seen.add(`${name.replace(/__recent$/, '')} ${id}`);
-        stored.byDocument.set(String(row.documentId), [...(stored.byDocument.get(String(row.documentId)) ?? []), id]);
-        stored.ids.push(id);
-      }
-      byNamespace.set(name.replace(/__recent$/, ''), stored);
+      const recent = await readRecentLog(recentLogPath(join(dataDirectory, 'lancedb', 'recent-rows'), name));
+      const rows = [
+        ...(await table.query().select(['id', 'documentId']).toArray()).filter((row) => !recent.shadowed.has(String(row.id))),
+        ...recent.chunks.values(),
+      ];
+      const byDocument = new Map<string, string[]>();
+      for (const row of rows) byDocument.set(String(row.documentId), [...(byDocument.get(String(row.documentId)) ?? []), String(row.id)]);
+      byNamespace.set(name, { ids: rows.map((row) => String(row.id)), byDocument });
       table.close();
     }
     connection.close();
     return byNamespace;
   };
-  /** LanceDB versions of every table but those of the namespaces in `except`. */
-  const versionCount = async (dataDirectory: string, except: string[] = []) => {
+  /** Writes to the store (LanceDB versions, recent-row lines) of every namespace but those in `except`. */
+  const writeCount = async (dataDirectory: string, except: string[] = []) => {
     let count = 0;
     for (const table of await readdir(join(dataDirectory, 'lancedb')).catch(() => [] as string[])) {
-      if (except.includes(table.replace(/\.lance$/, '').replace(/__recent$/, ''))) continue;
+      if (!table.endsWith('.lance') || except.includes(table.replace(/\.lance$/, ''))) continue;
       count += (await readdir(join(dataDirectory, 'lancedb', table, '_versions')).catch(() => [] as string[])).length;
+    }
+    for (const log of await readdir(join(dataDirectory, 'lancedb', 'recent-rows')).catch(() => [] as string[])) {
+      if (except.includes(log.replace(/\.jsonl$/, ''))) continue;
+      count += (await readFile(join(dataDirectory, 'lancedb', 'recent-rows', log), 'utf8').catch(() => '')).split('\n').length - 1;
     }
     return count;
   };
@@ -243,8 +243,8 @@ describe('killed in the middle of a reindex', () => {
       const saved = await catalogsSavedSince(startedAt);
       return saved.length >= 1 ? saved : undefined;
     }, 60_000, 'the first collection indexed');
-    const versionsAfterFirst = await versionCount(dataDirectory, done);
-    await eventually(async () => ((await versionCount(dataDirectory, done)) >= versionsAfterFirst + 2 ? true : undefined), 60_000, 'batches of the second collection written');
+    const writesAfterFirst = await writeCount(dataDirectory, done);
+    await eventually(async () => ((await writeCount(dataDirectory, done)) >= writesAfterFirst + 2 ? true : undefined), 60_000, 'batches of the second collection written');
     await first.kill9();
     expect(first.lines().some((line) => line.includes('ragbot is serving'))).toBe(false);
 

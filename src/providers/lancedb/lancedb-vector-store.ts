@@ -1,4 +1,5 @@
 import * as lancedb from '@lancedb/lancedb';
+import { join } from 'node:path';
 import { BotError, describeError } from '../../core/bot-error.js';
 import type { ScoredChunk } from '../../core/chunk.js';
 import type { ChunkFilter, NamespaceStats, VectorStore } from '../../core/ports/vector-store.js';
@@ -6,39 +7,35 @@ import { chunkSchema, fromRow, sqlString, toRow } from './chunk-rows.js';
 import {
   createSearchIndex, hasVectorIndex, idPredicates, optimizeTable, searchIndexCoversAll, searchTable, vectorDimensionsOf, type Table,
 } from './lancedb-tables.js';
+import { createRecentRows } from './recent-rows.js';
 
 // From about this many rows a table's flat vector scan costs more than an HNSW-SQ index searched
 // with exact re-ranking (bench/README.md, "Where the ANN index pays"); below it the scan is faster.
 export const ANN_MIN_ROWS = 7_500;
 
 /**
- * Rows written after a namespace's first load go to a small "recent" table beside its main one,
- * until they are this share of the main table's rows. LanceDB 0.31 can only fold new rows into a
- * table's BM25 index by rewriting the whole table (optimize), which cost an incremental run of 1% of
- * the documents more than all its other work; the recent table's own optimize costs what it holds.
+ * After a namespace's first load, writes go to its recent rows (recent-rows.ts) until an optimize
+ * finds them this share of the table's rows, or this many of the table's rows stale; it then folds
+ * them into the table. A search asks the table for as many more rows as it has stale ones.
  */
 export const FOLD_SHARE = 0.1;
+export const FOLD_STALE_ROWS = 2_000;
 
-// "__" appears once in a namespace (see assertValidName), so no namespace is named like this.
-const recentNameOf = (namespace: string) => `${namespace}__recent`;
-const isRecentName = (name: string) => name.split('__').length > 2 && name.endsWith('__recent');
-
-type NamespaceTables = { main: Table; recent?: Table };
-
-/** The embedded store: LanceDB tables per namespace (a main one and, at times, a recent one), under the data directory. */
+/** The embedded store: one LanceDB table per namespace, and the rows written since its last fold, under the data directory. */
 export const createLanceDbVectorStore = async (options: { directory: string; annMinRows?: number; foldShare?: number }): Promise<VectorStore> => {
   const connection = await lancedb.connect(options.directory);
+  // Not a LanceDB table (no ".lance"): the connection does not list it.
+  const recent = createRecentRows(join(options.directory, 'recent-rows'));
   const annMinRows = options.annMinRows ?? ANN_MIN_ROWS;
   const foldShare = options.foldShare ?? FOLD_SHARE;
-  const opened = new Map<string, Promise<NamespaceTables | undefined>>();
-  // Namespaces whose main table this process created and has not optimized yet: a first load
-  // writes all its batches there.
+  const tables = new Map<string, Table>();
+  // Namespaces whose table this process created and has not optimized yet: a first load writes all its batches to the table.
   const loading = new Set<string>();
-  // Tables (by name) with rows their BM25 index does not cover. LanceDB 0.31 scores such rows with
-  // skewed statistics (far below indexed rows; in a small table a replaced row sharing words with
-  // its old version not at all), so they are folded in before the table is searched.
+  // Tables with rows their BM25 index does not cover. LanceDB 0.31 scores such rows with skewed
+  // statistics (far below indexed rows; in a small table a replaced row sharing words with its old
+  // version not at all), so they are folded in before the table is searched.
   const unfolded = new Set<string>();
-  // Namespaces whose main table has an ANN index: searched with exact re-ranking of the candidates.
+  // Namespaces whose table has an ANN index: searched with exact re-ranking of the candidates.
   const annIndexed = new Set<string>();
   // Tables made without an embedder have no vector column worth indexing (dimension 0 or absent).
   const dimensions = new Map<string, number>();
@@ -52,68 +49,52 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     }
   };
 
-  const load = async (namespace: string): Promise<NamespaceTables | undefined> => {
-    const names = await connection.tableNames();
-    if (!names.includes(namespace)) return undefined;
-    const main = await connection.openTable(namespace);
-    const recent = names.includes(recentNameOf(namespace)) ? await connection.openTable(recentNameOf(namespace)) : undefined;
-    // Rows another process wrote and did not fold in (an index run killed before its optimize).
-    if (!(await searchIndexCoversAll(main))) unfolded.add(namespace);
-    if (recent && !(await searchIndexCoversAll(recent))) unfolded.add(recentNameOf(namespace));
-    if (await hasVectorIndex(main)) annIndexed.add(namespace);
-    dimensions.set(namespace, await vectorDimensionsOf(main));
-    return { main, recent };
+  const openTable = async (namespace: string): Promise<Table | undefined> => {
+    const cached = tables.get(namespace);
+    if (cached) return cached;
+    if (!(await connection.tableNames()).includes(namespace)) return undefined;
+    const table = await connection.openTable(namespace);
+    // Rows another process wrote and did not fold in (a first load killed before its optimize).
+    if (!(await searchIndexCoversAll(table))) unfolded.add(namespace);
+    if (await hasVectorIndex(table)) annIndexed.add(namespace);
+    dimensions.set(namespace, await vectorDimensionsOf(table));
+    await recent.load(namespace);
+    tables.set(namespace, table);
+    return table;
   };
 
-  const openNamespace = async (namespace: string): Promise<NamespaceTables | undefined> => {
-    let tables = opened.get(namespace);
-    if (!tables) {
-      tables = load(namespace);
-      opened.set(namespace, tables);
-    }
-    const result = await tables.catch((error: unknown) => {
-      opened.delete(namespace);
-      throw error;
-    });
-    // Not there yet: looked up again next time, in case it is created.
-    if (!result && opened.get(namespace) === tables) opened.delete(namespace);
-    return result;
-  };
-
-  /** Folds unindexed rows into the BM25 index of each of the namespace's tables that has some. */
-  const cover = async (namespace: string, tables: NamespaceTables) => {
-    if (tables.recent && unfolded.delete(recentNameOf(namespace))) await optimizeTable(tables.recent);
-    if (unfolded.delete(namespace)) {
-      await optimizeTable(tables.main);
-      if (!annIndexed.has(namespace) && (dimensions.get(namespace) ?? 0) > 0 && (await tables.main.countRows()) >= annMinRows) {
-        await tables.main.createIndex('vector', { config: lancedb.Index.hnswSq({ distanceType: 'cosine' }), replace: true });
-        annIndexed.add(namespace);
-      }
+  const cover = async (namespace: string, table: Table) => {
+    if (!unfolded.delete(namespace)) return;
+    await optimizeTable(table);
+    if (!annIndexed.has(namespace) && (dimensions.get(namespace) ?? 0) > 0 && (await table.countRows()) >= annMinRows) {
+      await table.createIndex('vector', { config: lancedb.Index.hnswSq({ distanceType: 'cosine' }), replace: true });
+      annIndexed.add(namespace);
     }
   };
 
-  /** Moves the recent table's rows into the main table (replacing any copies there) and drops it. */
-  const foldRecent = async (namespace: string, tables: NamespaceTables) => {
-    const recent = tables.recent;
-    if (!recent) return;
-    const rows = await recent.query().toArrow();
-    if (rows.numRows > 0) await tables.main.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+  /** Moves the recent rows into the table: stale rows out, recent ones in (replacing), then the table optimized. */
+  const fold = async (namespace: string, table: Table) => {
+    const state = await recent.load(namespace);
+    const stale = [...state.shadowed].filter((id) => !state.chunks.has(id));
+    // Each step can be repeated: a crash before the recent rows are cleared leaves them to the next fold.
+    for (const predicate of idPredicates(stale)) await table.delete(predicate);
+    if (state.chunks.size > 0) {
+      await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([...state.chunks.values()].map(toRow));
+    }
     unfolded.add(namespace);
-    tables.recent = undefined;
-    unfolded.delete(recentNameOf(namespace));
-    recent.close();
-    await connection.dropTable(recentNameOf(namespace));
+    await cover(namespace, table);
+    await recent.clear(namespace);
   };
 
   const optimizeNamespace = async (namespace: string) => {
-    const tables = await openNamespace(namespace);
-    if (!tables) return;
-    if (tables.recent && (loading.has(namespace) || (await tables.recent.countRows()) >= foldShare * (await tables.main.countRows()))) {
-      await foldRecent(namespace, tables);
-    }
-    // A first load ends with its main table compacted (and given an ANN index if it is large enough).
+    const table = await openTable(namespace);
+    if (!table) return;
+    const state = await recent.load(namespace);
+    const due = state.shadowed.size > 0 && (state.shadowed.size >= FOLD_STALE_ROWS || state.chunks.size >= foldShare * (await table.countRows()));
+    if (due) await fold(namespace, table);
+    // A first load ends with its table compacted (and given an ANN index if it is large enough).
     if (loading.has(namespace)) unfolded.add(namespace);
-    await cover(namespace, tables);
+    await cover(namespace, table);
     loading.delete(namespace);
   };
 
@@ -123,13 +104,10 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     return `documentId IN (${filter.documentIds.map(sqlString).join(', ')})`;
   };
 
-  const deleteWhere = async (namespace: string, predicates: string[]) => {
-    const tables = await openNamespace(namespace);
-    if (!tables) return;
-    // Deleted rows need no fold: searches leave them out.
-    for (const table of [tables.main, tables.recent]) {
-      if (table) for (const predicate of predicates) await table.delete(predicate);
-    }
+  /** The table's rows matching `where` that are not stale, by id. */
+  const liveRows = async (namespace: string, table: Table, where: string, columns: string[]) => {
+    const { shadowed } = await recent.load(namespace);
+    return (await table.query().where(where).select(columns).toArray()).filter((row) => !shadowed.has(String(row.id)));
   };
 
   return {
@@ -138,92 +116,97 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     upsert: ({ namespace, chunks }) =>
       wrap('upsert', async () => {
         if (chunks.length === 0) return;
-        const rows = chunks.map(toRow);
-        const tables = await openNamespace(namespace);
-        if (!tables) {
-          // A recent table left without its main one (a drop cut short) holds nothing current.
-          if ((await connection.tableNames()).includes(recentNameOf(namespace))) await connection.dropTable(recentNameOf(namespace));
+        const table = await openTable(namespace);
+        if (!table) {
           const dimensionCount = chunks[0]?.vector?.length;
-          const main = await connection.createTable(namespace, rows, { schema: chunkSchema(dimensionCount) });
-          await createSearchIndex(main);
+          // Recent rows left by a namespace dropped in another process belong to nothing now.
+          await recent.clear(namespace);
+          const created = await connection.createTable(namespace, chunks.map(toRow), { schema: chunkSchema(dimensionCount) });
+          await createSearchIndex(created);
           dimensions.set(namespace, dimensionCount ?? 0);
-          opened.set(namespace, Promise.resolve({ main }));
+          tables.set(namespace, created);
           loading.add(namespace);
           return;
         }
-        // Each write is one commit: a failure or a crash leaves the rows being replaced as they were.
+        // A first load's batches go to the table, each one commit: a failure leaves the rows being replaced as they were.
         if (loading.has(namespace)) {
           unfolded.add(namespace);
-          await tables.main.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+          await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(chunks.map(toRow));
           return;
         }
-        unfolded.add(recentNameOf(namespace));
-        if (tables.recent) await tables.recent.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
-        else tables.recent = await connection.createTable(recentNameOf(namespace), rows, { schema: await tables.main.schema() });
-        // Only once the new versions are committed do the old ones leave the main table. A crash in
-        // between leaves a row in both, the same passage (ids name their content): searches take the recent one.
-        for (const predicate of idPredicates(chunks.map((chunk) => chunk.id))) await tables.main.delete(predicate);
+        // Checked here, as the table would on a write: a row it refuses would stop every later fold.
+        const expected = dimensions.get(namespace) ?? 0;
+        const wrong = chunks.find((chunk) => (chunk.vector?.length ?? 0) !== expected);
+        if (wrong) throw new BotError('input_invalid', `Passage ${wrong.id} has ${wrong.vector?.length ?? 0} vector dimensions; ${namespace} holds ${expected}.`);
+        await recent.put(namespace, chunks);
       }),
+
 
     query: ({ scope, lexicalQuery, vector, topK, filter }) =>
       wrap('query', async () => {
         const where = whereClause(filter);
         const merged = new Map<string, ScoredChunk>();
-        const take = (namespace: string, row: Record<string, unknown>, score: 'lexicalScore' | 'denseScore', value: number) => {
-          const key = `${namespace}\u0000${String(row.id)}`;
-          let hit = merged.get(key);
-          if (!hit) {
-            hit = { chunk: fromRow(row), namespace };
-            merged.set(key, hit);
-          }
-          hit[score] ??= value;
+        // One hit per passage, with its lexical and its dense score.
+        const take = (hit: ScoredChunk) => {
+          const key = `${hit.namespace}\u0000${hit.chunk.id}`;
+          const found = merged.get(key);
+          if (!found) return void merged.set(key, hit);
+          if (hit.lexicalScore !== undefined) found.lexicalScore = hit.lexicalScore;
+          if (hit.denseScore !== undefined) found.denseScore = hit.denseScore;
         };
         await Promise.all(
           scope.namespaces.map(async (namespace) => {
-            const tables = await openNamespace(namespace);
-            if (!tables) return;
-            await cover(namespace, tables);
-            const searched = await Promise.all([
-              searchTable(tables.main, { lexicalQuery, vector, topK, where, annIndexed: annIndexed.has(namespace) }),
-              tables.recent ? searchTable(tables.recent, { lexicalQuery, vector, topK, where, annIndexed: false }) : undefined,
-            ]);
-            // The recent table's rows come first: a row found in both (see upsert) is taken from it.
-            for (const found of searched.reverse()) {
-              for (const row of found?.lexical ?? []) take(namespace, row, 'lexicalScore', Number(row._score));
-              for (const row of found?.dense ?? []) take(namespace, row, 'denseScore', 1 - Number(row._distance));
-            }
+            const table = await openTable(namespace);
+            if (!table) return;
+            await cover(namespace, table);
+            const { shadowed } = await recent.load(namespace);
+            // Stale rows are left out after the search: it asks for as many more.
+            const found = await searchTable(table, { lexicalQuery, vector, topK: topK + shadowed.size, where, annIndexed: annIndexed.has(namespace) });
+            const live = (rows: Record<string, unknown>[]) => rows.filter((row) => !shadowed.has(String(row.id))).slice(0, topK);
+            for (const row of live(found.lexical)) take({ chunk: fromRow(row), namespace, lexicalScore: Number(row._score) });
+            for (const row of live(found.dense)) take({ chunk: fromRow(row), namespace, denseScore: 1 - Number(row._distance) });
           }),
         );
+        const lexical = lexicalQuery?.trim() ? { lexicalQuery } : {};
+        for (const hit of await recent.search.query({ scope, ...lexical, ...(vector ? { vector } : {}), topK, ...(filter ? { filter } : {}) })) take(hit);
         return [...merged.values()];
       }),
 
-    deleteChunks: ({ namespace, ids }) => wrap('delete', () => deleteWhere(namespace, idPredicates(ids))),
+    deleteChunks: ({ namespace, ids }) =>
+      wrap('delete', async () => {
+        const table = await openTable(namespace);
+        if (!table || ids.length === 0) return;
+        if (!loading.has(namespace)) return recent.delete(namespace, ids);
+        for (const predicate of idPredicates(ids)) await table.delete(predicate);
+      }),
 
     deleteDocument: ({ namespace, documentId }) =>
-      wrap('delete', () => deleteWhere(namespace, [`documentId = ${sqlString(documentId)}`])),
+      wrap('delete', async () => {
+        const table = await openTable(namespace);
+        if (!table) return;
+        if (loading.has(namespace)) return void (await table.delete(`documentId = ${sqlString(documentId)}`));
+        const { chunks } = await recent.load(namespace);
+        const ids = (await liveRows(namespace, table, `documentId = ${sqlString(documentId)}`, ['id'])).map((row) => String(row.id));
+        for (const chunk of chunks.values()) if (chunk.documentId === documentId) ids.push(chunk.id);
+        if (ids.length > 0) await recent.delete(namespace, ids);
+      }),
 
     listDocumentIds: ({ namespace }) =>
       wrap('list', async () => {
-        const tables = await openNamespace(namespace);
-        if (!tables) return [];
-        const ids = new Set<string>();
-        for (const table of [tables.main, tables.recent]) {
-          if (table) for (const row of await table.query().select(['documentId']).toArray()) ids.add(String(row.documentId));
-        }
+        const table = await openTable(namespace);
+        if (!table) return [];
+        const ids = new Set((await liveRows(namespace, table, 'true', ['id', 'documentId'])).map((row) => String(row.documentId)));
+        for (const chunk of (await recent.load(namespace)).chunks.values()) ids.add(chunk.documentId);
         return [...ids].sort();
       }),
 
     dropNamespace: ({ namespace }) =>
       wrap('drop', async () => {
-        const tables = await opened.get(namespace)?.catch(() => undefined);
-        opened.delete(namespace);
-        tables?.main.close();
-        tables?.recent?.close();
-        for (const name of [namespace, recentNameOf(namespace)]) unfolded.delete(name);
-        annIndexed.delete(namespace);
-        loading.delete(namespace);
-        const names = await connection.tableNames();
-        for (const name of [recentNameOf(namespace), namespace]) if (names.includes(name)) await connection.dropTable(name);
+        tables.get(namespace)?.close();
+        tables.delete(namespace);
+        for (const set of [unfolded, annIndexed, loading]) set.delete(namespace);
+        await recent.clear(namespace);
+        if ((await connection.tableNames()).includes(namespace)) await connection.dropTable(namespace);
       }),
 
     optimize: ({ namespace }) => wrap('optimize', () => optimizeNamespace(namespace)),
@@ -231,22 +214,20 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     stats: () =>
       wrap('stats', async () => {
         const result: NamespaceStats[] = [];
-        for (const namespace of (await connection.tableNames()).filter((name) => !isRecentName(name)).sort()) {
-          const tables = await openNamespace(namespace);
-          if (!tables) continue;
-          const counts = await Promise.all([tables.main.countRows(), tables.recent?.countRows() ?? 0]);
-          result.push({ namespace, chunkCount: counts[0] + counts[1] });
+        for (const namespace of (await connection.tableNames()).sort()) {
+          const table = await openTable(namespace);
+          if (!table) continue;
+          const { shadowed, chunks } = await recent.load(namespace);
+          let chunkCount = (await table.countRows()) + chunks.size;
+          for (const predicate of idPredicates([...shadowed])) chunkCount -= await table.countRows(predicate);
+          result.push({ namespace, chunkCount });
         }
         return result;
       }),
 
     close: async () => {
-      for (const tables of opened.values()) {
-        const open = await tables.catch(() => undefined);
-        open?.main.close();
-        open?.recent?.close();
-      }
-      opened.clear();
+      for (const table of tables.values()) table.close();
+      tables.clear();
       connection.close();
     },
   };

@@ -2,7 +2,18 @@ import { searchableText, type ScoredChunk, type StoredChunk } from '../../core/c
 import type { VectorStore } from '../../core/ports/vector-store.js';
 import { terms } from '../../core/text/analyze.js';
 
-type Entry = { chunk: StoredChunk; terms: Map<string, number>; length: number };
+type Entry = { chunk: StoredChunk; analyzed?: { terms: Map<string, number>; length: number } };
+
+/** A passage's terms, counted when it is first searched: many are written and never searched before they leave. */
+const analyzed = (entry: Entry) => {
+  if (!entry.analyzed) {
+    const counts = new Map<string, number>();
+    const chunkTerms = terms(searchableText(entry.chunk));
+    for (const term of chunkTerms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    entry.analyzed = { terms: counts, length: chunkTerms.length };
+  }
+  return entry.analyzed;
+};
 
 const cosine = (left: number[], right: number[]): number => {
   let dot = 0;
@@ -19,8 +30,9 @@ const cosine = (left: number[], right: number[]): number => {
 };
 
 /**
- * A fake for tests: the same port, BM25 and cosine in plain TypeScript, nothing on disk.
- * It runs the vector-store contract suite beside the real stores.
+ * The same port, BM25 and cosine in plain TypeScript, nothing on disk: the fake for tests (it runs
+ * the vector-store contract suite beside the real stores), and where the LanceDB store searches
+ * the passages written since its last fold (recent-rows.ts).
  */
 export const createMemoryVectorStore = (): VectorStore => {
   const namespaces = new Map<string, Map<string, Entry>>();
@@ -32,13 +44,14 @@ export const createMemoryVectorStore = (): VectorStore => {
 
   const bm25 = (entries: Entry[], query: string): Map<Entry, number> => {
     const scores = new Map<Entry, number>();
-    const averageLength = entries.reduce((sum, entry) => sum + entry.length, 0) / (entries.length || 1);
+    const averageLength = entries.reduce((sum, entry) => sum + analyzed(entry).length, 0) / (entries.length || 1);
     for (const term of new Set(terms(query))) {
-      const containing = entries.filter((entry) => entry.terms.has(term));
+      const containing = entries.filter((entry) => analyzed(entry).terms.has(term));
       const idf = Math.log(1 + (entries.length - containing.length + 0.5) / (containing.length + 0.5));
       for (const entry of containing) {
-        const frequency = entry.terms.get(term) ?? 0;
-        const score = (idf * frequency * 2.2) / (frequency + 1.2 * (0.25 + (0.75 * entry.length) / averageLength));
+        const { terms: counts, length } = analyzed(entry);
+        const frequency = counts.get(term) ?? 0;
+        const score = (idf * frequency * 2.2) / (frequency + 1.2 * (0.25 + (0.75 * length) / averageLength));
         scores.set(entry, (scores.get(entry) ?? 0) + score);
       }
     }
@@ -49,12 +62,7 @@ export const createMemoryVectorStore = (): VectorStore => {
     provider: 'memory',
     async upsert({ namespace, chunks }) {
       const entries = namespaceOf(namespace);
-      for (const chunk of chunks) {
-        const counts = new Map<string, number>();
-        const chunkTerms = terms(searchableText(chunk));
-        for (const term of chunkTerms) counts.set(term, (counts.get(term) ?? 0) + 1);
-        entries.set(chunk.id, { chunk: structuredClone(chunk), terms: counts, length: chunkTerms.length });
-      }
+      for (const chunk of chunks) entries.set(chunk.id, { chunk: structuredClone(chunk) });
     },
     async query({ scope, lexicalQuery, vector, topK, filter }) {
       const hits: ScoredChunk[] = [];

@@ -1,5 +1,5 @@
 import * as lancedb from '@lancedb/lancedb';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,6 @@ import { createSearchScope } from '../../core/access/search-scope.js';
 import type { VectorStore } from '../../core/ports/vector-store.js';
 import { runVectorStoreContract } from '../../../test/contracts/vector-store-contract.js';
 import { axisVector, sampleChunk } from '../../../test/support/sample-chunks.js';
-import { toRow } from './chunk-rows.js';
 import { createLanceDbVectorStore } from './lancedb-vector-store.js';
 
 /**
@@ -44,6 +43,7 @@ describe('the LanceDB store after a first load', () => {
     sampleChunk({ id: `doc-${index}.md#a`, documentId: `doc-${index}.md`, text: `Passage ${index} about routine maintenance.`, vector: axisVector(4, index % 4) }));
   let directory: string;
   let store: VectorStore;
+  const logPath = () => join(directory, 'recent-rows', `${namespace}.jsonl`);
   const tableRows = async () => {
     const connection = await lancedb.connect(directory);
     const counts: Record<string, number> = {};
@@ -51,7 +51,9 @@ describe('the LanceDB store after a first load', () => {
     connection.close();
     return counts;
   };
-  const texts = async (question: string) => (await store.query({ scope, lexicalQuery: question, topK: 50 })).map((hit) => hit.chunk.text);
+  const texts = async (question: string, from = store) => (await from.query({ scope, lexicalQuery: question, topK: 50 })).map((hit) => hit.chunk.text);
+  const drainNotes = (names: string[]) =>
+    names.map((name) => sampleChunk({ id: `${name}.md#a`, documentId: `${name}.md`, text: `Drain notes ${name}.`, vector: axisVector(4, 2) }));
 
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), 'ragbot-lancedb-recent-'));
@@ -64,54 +66,73 @@ describe('the LanceDB store after a first load', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it('writes a later run to a recent table, and folds it into the main table once it holds a tenth as many rows', async () => {
-    // A rewritten passage and a new one: the old version leaves the main table.
-    await store.upsert({ namespace, chunks: [{ ...passages[0]!, text: 'Passage 0, rewritten: drain gently.' }, sampleChunk({ id: 'new.md#a', documentId: 'new.md', text: 'A new passage on drain windows.', vector: axisVector(4, 1) })] });
+  it('keeps a later run out of the table, and folds it in once it is a tenth of the table', async () => {
+    // A rewritten passage and a new one: the table still holds the old version, never returned again.
+    await store.upsert({ namespace, chunks: [{ ...passages[0]!, text: 'Passage 0, rewritten: drain gently.' }, ...drainNotes(['new'])] });
     await store.optimize?.({ namespace });
-    expect(await tableRows()).toEqual({ acme__runbooks: 39, acme__runbooks__recent: 2 });
-    expect((await texts('drain')).sort()).toEqual(['A new passage on drain windows.', 'Passage 0, rewritten: drain gently.']);
+    expect(await tableRows()).toEqual({ acme__runbooks: 40 });
+    expect((await texts('drain')).sort()).toEqual(['Drain notes new.', 'Passage 0, rewritten: drain gently.']);
+    expect(await texts('routine maintenance')).toHaveLength(39);
     expect(await store.stats()).toEqual([{ namespace, chunkCount: 41 }]);
     expect(await store.listDocumentIds({ namespace })).toContain('new.md');
 
-    // Two more: 4 recent rows against 39 is past a tenth, so optimize folds them in and drops the recent table.
-    await store.upsert({ namespace, chunks: ['x', 'y'].map((name) => sampleChunk({ id: `${name}.md#a`, documentId: `${name}.md`, text: `Drain notes ${name}.`, vector: axisVector(4, 2) })) });
+    // Two more: 4 recent rows against 40 is a tenth, so optimize folds them in and empties the recent rows.
+    await store.upsert({ namespace, chunks: drainNotes(['x', 'y']) });
     await store.optimize?.({ namespace });
     expect(await tableRows()).toEqual({ acme__runbooks: 43 });
+    await expect(stat(logPath())).rejects.toThrow();
     expect((await texts('drain')).length).toBe(4);
     expect(await texts('routine maintenance')).toHaveLength(39);
+    expect(await store.stats()).toEqual([{ namespace, chunkCount: 43 }]);
   });
 
-  it('deletes from both tables', async () => {
+  it('deletes passages and documents from the table and from the recent rows', async () => {
     await store.upsert({ namespace, chunks: [{ ...passages[1]!, text: 'Passage 1, rewritten.' }] });
     await store.deleteDocument({ namespace, documentId: 'doc-1.md' });
+    await store.deleteDocument({ namespace, documentId: 'doc-4.md' });
     await store.deleteChunks({ namespace, ids: ['doc-2.md#a'] });
-    expect(await tableRows()).toEqual({ acme__runbooks: 38, acme__runbooks__recent: 0 });
-    expect(await store.listDocumentIds({ namespace })).not.toContain('doc-1.md');
+    expect(await store.stats()).toEqual([{ namespace, chunkCount: 37 }]);
+    const listed = await store.listDocumentIds({ namespace });
+    for (const gone of ['doc-1.md', 'doc-2.md', 'doc-4.md']) expect(listed).not.toContain(gone);
+    expect(await texts('passage')).toHaveLength(37);
   });
 
-  it('returns a passage left in both tables (a crash between the two writes) once, from the recent table', async () => {
-    await store.upsert({ namespace, chunks: [{ ...passages[3]!, updatedAt: '2026-11-01T00:00:00.000Z' }] });
-    // What a crash after the recent write and before the main delete leaves: the old row back in the main table.
-    const connection = await lancedb.connect(directory);
-    await (await connection.openTable(namespace)).add([toRow(passages[3]!)]);
-    connection.close();
+  it('ignores a write torn by a crash and keeps the ones before it', async () => {
+    await store.upsert({ namespace, chunks: drainNotes(['kept']) });
+    await appendFile(logPath(), '{"put":[{"id":"torn.md#a","documentId":"torn.md","te');
     const reopened = await createLanceDbVectorStore({ directory });
-    const hits = await reopened.query({ scope, lexicalQuery: 'passage 3', vector: axisVector(4, 3), topK: 50 });
-    const copies = hits.filter((hit) => hit.chunk.id === 'doc-3.md#a');
-    expect(copies.map((hit) => hit.chunk.updatedAt)).toEqual(['2026-11-01T00:00:00.000Z']);
-    expect(copies[0]?.lexicalScore).toBeGreaterThan(0);
-    expect(copies[0]?.denseScore).toBeGreaterThan(0);
-    await reopened.close?.();
+    expect(await texts('drain', reopened)).toEqual(['Drain notes kept.']);
+    // The next write starts on a line of its own.
+    await reopened.upsert({ namespace, chunks: drainNotes(['after']) });
+    const again = await createLanceDbVectorStore({ directory });
+    expect((await texts('drain', again)).sort()).toEqual(['Drain notes after.', 'Drain notes kept.']);
+    await Promise.all([reopened.close?.(), again.close?.()]);
   });
 
-  it("folds in another process's recent rows before searching them, and ignores a recent table left without its main one", async () => {
+  it('repeats a fold cut short by a crash without losing or doubling a passage', async () => {
+    await store.upsert({ namespace, chunks: [{ ...passages[6]!, text: 'Passage 6, rewritten: drain first.' }, ...drainNotes(['a', 'b', 'c'])] });
+    await store.deleteChunks({ namespace, ids: ['doc-7.md#a'] });
+    const log = await readFile(logPath(), 'utf8');
+    await store.optimize?.({ namespace });
+    // The table was written, but the recent rows were not cleared: they are back on the next start.
+    await writeFile(logPath(), log);
+    const restarted = await createLanceDbVectorStore({ directory });
+    expect((await texts('drain', restarted)).sort()).toEqual(['Drain notes a.', 'Drain notes b.', 'Drain notes c.', 'Passage 6, rewritten: drain first.']);
+    expect(await restarted.stats()).toEqual([{ namespace, chunkCount: 42 }]);
+    await restarted.optimize?.({ namespace });
+    expect(await tableRows()).toEqual({ acme__runbooks: 42 });
+    expect(await texts('routine maintenance', restarted)).toHaveLength(38);
+    await restarted.close?.();
+  });
+
+  it("searches another process's recent rows, and forgets recent rows left without their table", async () => {
     const writer = await createLanceDbVectorStore({ directory });
     await writer.upsert({ namespace, chunks: [sampleChunk({ id: 'late.md#a', documentId: 'late.md', text: 'Quiesce the replica before the snapshot.', vector: axisVector(4, 0) })] });
     await writer.close?.();
     const reader = await createLanceDbVectorStore({ directory });
     expect((await reader.query({ scope, lexicalQuery: 'quiesce replica', topK: 5 })).map((hit) => hit.chunk.id)).toEqual(['late.md#a']);
 
-    // A drop cut short after the main table went: the namespace made anew does not bring the old rows back.
+    // A drop cut short after the table went: the namespace made anew does not bring the old rows back.
     const connection = await lancedb.connect(directory);
     await connection.dropTable(namespace);
     connection.close();
@@ -124,10 +145,17 @@ describe('the LanceDB store after a first load', () => {
     await Promise.all([reader.close?.(), next.close?.()]);
   });
 
-  it('drops both tables of a namespace', async () => {
+  it('refuses a passage whose vector does not fit the table, as the table would', async () => {
+    await expect(store.upsert({ namespace, chunks: [sampleChunk({ id: 'flat.md#a', documentId: 'flat.md', text: 'No vector.' })] })).rejects.toThrow(/0 vector dimensions; acme__runbooks holds 4/);
+    expect(await store.stats()).toEqual([{ namespace, chunkCount: 40 }]);
+  });
+
+  it('drops the table and the recent rows of a namespace', async () => {
     await store.upsert({ namespace, chunks: [{ ...passages[5]!, text: 'Passage 5, rewritten.' }] });
     await store.dropNamespace({ namespace });
     expect(await tableRows()).toEqual({});
+    await expect(stat(logPath())).rejects.toThrow();
     expect(await store.stats()).toEqual([]);
+    expect(await texts('rewritten')).toEqual([]);
   });
 });
