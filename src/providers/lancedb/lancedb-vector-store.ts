@@ -168,7 +168,7 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
           }),
         );
         const lexical = lexicalQuery?.trim() ? { lexicalQuery } : {};
-        for (const hit of await recent.search.query({ scope, ...lexical, ...(vector ? { vector } : {}), topK, ...(filter ? { filter } : {}) })) take(hit);
+        for (const hit of await recent.query({ scope, ...lexical, ...(vector ? { vector } : {}), topK, ...(filter ? { filter } : {}) })) take(hit);
         return [...merged.values()];
       }),
 

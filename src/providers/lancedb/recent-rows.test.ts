@@ -145,6 +145,18 @@ describe('the LanceDB store after a first load', () => {
     await Promise.all([reader.close?.(), next.close?.()]);
   });
 
+  it('keeps vectors in the log as base64 float32s and reads them back exactly', async () => {
+    const vector = [0.125, -0.5, 0.25, 1];
+    await store.upsert({ namespace, chunks: [sampleChunk({ id: 'v.md#a', documentId: 'v.md', text: 'Vector passage.', vector })] });
+    const line = (await readFile(logPath(), 'utf8')).trim();
+    expect(JSON.parse(line).put[0].vector).toBe(Buffer.from(new Float32Array(vector).buffer).toString('base64'));
+    const reopened = await createLanceDbVectorStore({ directory });
+    const [best] = (await reopened.query({ scope, vector, topK: 3 })).sort((left, right) => (right.denseScore ?? 0) - (left.denseScore ?? 0));
+    expect(best?.chunk.id).toBe('v.md#a');
+    expect(best?.denseScore).toBeCloseTo(1, 6);
+    await reopened.close?.();
+  });
+
   it('refuses a passage whose vector does not fit the table, as the table would', async () => {
     await expect(store.upsert({ namespace, chunks: [sampleChunk({ id: 'flat.md#a', documentId: 'flat.md', text: 'No vector.' })] })).rejects.toThrow(/0 vector dimensions; acme__runbooks holds 4/);
     expect(await store.stats()).toEqual([{ namespace, chunkCount: 40 }]);

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedisServer } from '../../../test/support/redis-server.js';
 import { isBotError } from '../../core/bot-error.js';
-import { createRedisEmbeddingCache, decodeVector, encodeVector } from './redis-embedding-cache.js';
+import { createRedisEmbeddingCache } from './redis-embedding-cache.js';
+import { decodeVector, encodeVector } from '../vector-base64.js';
 import { createRedisKeyValueStore } from './redis-key-value-store.js';
 
 const hash = (character: string) => character.repeat(64);

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { redisCall } from './redis-call.js';
+import { decodeVector, encodeVector } from '../vector-base64.js';
 import type { EmbeddingCache } from '../../core/ports/embedding-cache.js';
 
 /** Keys per MGET and commands per pipeline: bounded round trips for large indexing runs. */
@@ -7,23 +8,6 @@ const BATCH = 500;
 const DEFAULT_TTL_DAYS = 90;
 
 const keyOf = (modelId: string, textHash: string) => `embedding:${modelId}:${textHash}`;
-
-/** float32 little-endian, base64: a quarter of the JSON size, and exactly what the model's float32 output holds. */
-export const encodeVector = (vector: number[]): string => {
-  const bytes = Buffer.alloc(vector.length * 4);
-  vector.forEach((value, position) => bytes.writeFloatLE(value, position * 4));
-  return bytes.toString('base64');
-};
-
-/** Undefined for a value that is not whole float32s (written by something else, or damaged). */
-export const decodeVector = (value: string): number[] | undefined => {
-  const bytes = Buffer.from(value, 'base64');
-  // Node decodes base64 leniently (skipping what is not base64): only a canonical encoding counts.
-  if (bytes.length === 0 || bytes.length % 4 !== 0 || bytes.toString('base64') !== value) return undefined;
-  const vector = new Array<number>(bytes.length / 4);
-  for (let position = 0; position < vector.length; position++) vector[position] = bytes.readFloatLE(position * 4);
-  return vector;
-};
 
 /**
  * Embeddings shared by every replica and indexing run: `embedding:<modelId>:<textHash>` holds the
