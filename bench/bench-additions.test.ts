@@ -91,6 +91,23 @@ describe('the section report', () => {
     expect(report.markdown).toContain('`npm run bench -- --only quality-bm25-none`');
     expect(report.markdown).toContain('| 1% of documents edited | 1 changed, 99 unchanged | 10 | 2 | 0.800 | 0.40 s (CPU 0.30 s) | 4.0% (CPU 3.3%)');
   });
+
+  it('sums up a series of 1% re-indexes in one row: the typical run, the ones that folded, and the mean', () => {
+    const seriesRun = (index: number, seconds: number, folded: number) =>
+      run(`reindex-hash-10k-1pct-series-${index}`, 'reindex-scenario.ts', {
+        changePercent: 1, filesChanged: 2, filesUnchanged: 98, chunksIndexed: 10, chunksEmbedded: 2, indexSeconds: seconds, cpuSeconds: seconds, collectionsFolded: folded,
+      });
+    const report = sectionReports([
+      run('index-hash-10k-edit', 'index-scenario.ts', { files: 100, chunksIndexed: 1000, chunksEmbedded: 1000, indexSeconds: 10, cpuSeconds: 10 }),
+      seriesRun(1, 0.2, 0), seriesRun(2, 0.3, 0), seriesRun(3, 1, 2), seriesRun(4, 0.3, 0),
+    ]);
+    expect(report.markdown).toContain(
+      '| 4 more edits of 1%, one re-index after each | 8 changed in all | 40 | 8 | 0.800 | median 0.30 s; 1 that folded: 1.00 s (2 of 4); mean 0.45 s (CPU 0.45 s) | median 3.0%; mean 4.5% (CPU 4.5%)',
+    );
+    expect(report.markdown).toContain('`npm run bench -- --only reindex-hash-10k-1pct-series-4`');
+    // The series is not the target's run: only the first 1% edit after a full index is.
+    expect(report.targets).toEqual([]);
+  });
 });
 
 describe('the plan', () => {
@@ -100,6 +117,12 @@ describe('the plan', () => {
     expect(quick).not.toContain('ann-hash-100k');
     expect(selectScenarios({ full: false, only: ['reindex-hash-10k-10pct'] }).map((scenario) => scenario.id)).toEqual([
       'index-hash-10k-edit', 'reindex-hash-10k-1pct', 'reindex-hash-10k-10pct',
+    ]);
+    // The series of 1% edits runs with --full, after the 10% edit, each run after the one before.
+    expect(quick.filter((id) => id.includes('-series-'))).toEqual([]);
+    const series = selectScenarios({ full: true }).filter((scenario) => scenario.id.includes('-series-'));
+    expect(series.map((scenario) => scenario.needs[0])).toEqual([
+      'reindex-hash-10k-10pct', ...series.slice(0, -1).map((scenario) => scenario.id),
     ]);
   });
 });

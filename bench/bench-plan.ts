@@ -95,15 +95,24 @@ const chatPath = (platform: 'slack' | 'teams', full: boolean): Scenario => ({
   ...(full ? { full: true } : { quick: true }),
 });
 
-const reindex = (percent: number, round: number, needs: string): Scenario => ({
-  id: `reindex-hash-10k-${percent}pct`,
-  description: `edit ${percent}% of the 10k corpus's documents, then re-index incrementally (hashed embedder)`,
+const reindex = (percent: number, round: number, needs: string, series?: number): Scenario => ({
+  id: series === undefined ? `reindex-hash-10k-${percent}pct` : `reindex-hash-10k-${percent}pct-series-${series}`,
+  description: `edit ${percent}% of the 10k corpus's documents, then re-index incrementally (hashed embedder)${series === undefined ? '' : `, run ${series} of a series`}`,
   script: 'reindex-scenario.ts',
   args: ['--directory', '<tmp>/corpus-10k-edit', '--data-dir', '<tmp>/data-hash-10k-edit', '--embeddings', 'hash',
     '--change-percent', String(percent), '--seed', String(EDIT_SEED), '--round', String(round)],
   needs: [needs],
   section: 'incremental',
+  ...(series === undefined ? {} : { full: true }),
 });
+
+/**
+ * Edits of 1% after the 10% run, re-indexed after each: the recent rows grow until an optimize
+ * folds them into the table (recent-rows.ts), so some runs in the series pay for a fold.
+ */
+export const SERIES_RUNS = 12;
+const series = Array.from({ length: SERIES_RUNS }, (_, index) =>
+  reindex(1, 3 + index, index === 0 ? 'reindex-hash-10k-10pct' : `reindex-hash-10k-1pct-series-${index}`, index + 1));
 
 const index = (embeddings: string, corpus: string, options: Partial<Scenario> & { dataLabel?: string } = {}): Scenario => ({
   id: `index-${embeddings}-${corpus}`,
@@ -194,6 +203,7 @@ export const SCENARIOS: Scenario[] = [
   index('hash', '10k-edit', { section: 'incremental', description: 'full index of a copy of the 10k corpus (hashed embedder), the reference for re-index cost' }),
   reindex(1, 1, 'index-hash-10k-edit'),
   reindex(10, 2, 'reindex-hash-10k-1pct'),
+  ...series,
 
   // The chat path, last: one bot process per platform, the fakes and the load in this child.
   chatPath('slack', false),

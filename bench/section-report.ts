@@ -217,9 +217,37 @@ const scaling = (runs: ScenarioRun[]) => {
 
 export const INCREMENTAL_TARGET_SHARE = 0.05;
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+/** One row for a series of 1% edits: the typical run, the runs that folded, and the mean (what a schedule pays). */
+const seriesRow = (series: ScenarioRun[], fullSeconds: number, fullCpu: number): string[] => {
+  const seconds = series.map((run) => num(run.result, 'indexSeconds'));
+  const cpu = series.map((run) => num(run.result, 'cpuSeconds'));
+  const folding = series.filter((run) => num(run.result, 'collectionsFolded') > 0);
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const share = (value: number, of: number) => `${fixed((value / of) * 100, 1)}%`;
+  const total = (field: string) => series.reduce((sum, run) => sum + num(run.result, field), 0);
+  return [
+    `${series.length} more edits of 1%, one re-index after each`,
+    `${total('filesChanged')} changed in all`,
+    String(total('chunksIndexed')), String(total('chunksEmbedded')), fixed(1 - total('chunksEmbedded') / total('chunksIndexed')),
+    `median ${fixed(median(seconds), 2)} s; ${folding.length} that folded: ${folding.map((run) => `${fixed(num(run.result, 'indexSeconds'), 2)} s (${num(run.result, 'collectionsFolded')} of 4)`).join(', ') || 'none'}; mean ${fixed(mean(seconds), 2)} s (CPU ${fixed(mean(cpu), 2)} s)`,
+    `median ${share(median(seconds), fullSeconds)}; mean ${share(mean(seconds), fullSeconds)} (CPU ${share(mean(cpu), fullCpu)})`,
+    `${Math.max(...series.map((run) => Math.round(num(run.result, 'peakRssMb'))))} MiB`,
+    fixed(mean(series.map((run) => run.loadAverage)), 2),
+    series.length > 0 ? cmd((series[series.length - 1] as ScenarioRun).scenario) : '',
+  ];
+};
+
 const incremental = (runs: ScenarioRun[]) => {
   const full = runs.find((run) => run.scenario.id === 'index-hash-10k-edit');
-  const partial = runs.filter((run) => run.scenario.script === 'reindex-scenario.ts');
+  const reindexRuns = runs.filter((run) => run.scenario.script === 'reindex-scenario.ts');
+  const partial = reindexRuns.filter((run) => !run.scenario.id.includes('-series-'));
+  const series = reindexRuns.filter((run) => run.scenario.id.includes('-series-'));
   if (!full && partial.length === 0) return undefined;
   const fullSeconds = full ? num(full.result, 'indexSeconds') : Number.NaN;
   const fullCpu = full ? num(full.result, 'cpuSeconds') : Number.NaN;
@@ -253,6 +281,7 @@ const incremental = (runs: ScenarioRun[]) => {
       });
     }
   }
+  if (series.length > 0) rows.push(seriesRow(series, fullSeconds, fullCpu));
   const markdown = table(
     ['run (10k corpus, hashed embedder)', 'files', 'chunks re-indexed', 'chunks embedded', 'embedding-cache hit rate', 'time', 'share of full index', 'peak RSS', 'load', 'command'],
     rows,
@@ -260,7 +289,7 @@ const incremental = (runs: ScenarioRun[]) => {
   return {
     markdown,
     targets,
-    json: [full, ...partial].filter((run): run is ScenarioRun => run !== undefined)
+    json: [full, ...reindexRuns].filter((run): run is ScenarioRun => run !== undefined)
       .map(({ scenario, result, loadAverage }) => ({ id: scenario.id, command: commandOf(scenario), loadAverage, ...result })),
   };
 };

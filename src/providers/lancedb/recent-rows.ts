@@ -7,12 +7,15 @@ import type { VectorStore } from '../../core/ports/vector-store.js';
 import { createMemoryVectorStore } from '../memory/memory-vector-store.js';
 import { decodeVector, encodeVector } from '../vector-base64.js';
 
+/** A passage as the log holds it: its vector still base64 until something needs the numbers. */
+type LoggedChunk = Omit<StoredChunk, 'vector'> & { vector?: number[] | string };
+
 /** One write: passages put (replacing any under the same ids) or ids deleted. */
-type Entry = { put: StoredChunk[] } | { delete: string[] };
+type Entry = { put: LoggedChunk[] } | { delete: string[] };
 
 type RecentState = {
   /** The namespace's recent passages, by id. */
-  chunks: Map<string, StoredChunk>;
+  chunks: Map<string, LoggedChunk>;
   /** Ids whose copies in the main table are stale: put again here since, or deleted. */
   shadowed: Set<string>;
 };
@@ -35,11 +38,14 @@ const applyEntry = (state: RecentState, entry: Entry) => {
 
 // Vectors as base64 float32s: a quarter of their JSON size, and quick to read back.
 const encodeEntry = (entry: Entry): string =>
-  JSON.stringify('put' in entry ? { put: entry.put.map((chunk) => (chunk.vector ? { ...chunk, vector: encodeVector(chunk.vector) } : chunk)) } : entry);
-const decodeEntry = (line: string): Entry => {
-  const entry = JSON.parse(line) as Entry;
-  if (!('put' in entry)) return entry;
-  return { put: entry.put.map((chunk) => (typeof chunk.vector === 'string' ? { ...chunk, vector: decodeVector(chunk.vector) ?? [] } : chunk)) };
+  JSON.stringify('put' in entry ? { put: entry.put.map((chunk) => (Array.isArray(chunk.vector) ? { ...chunk, vector: encodeVector(chunk.vector) } : chunk)) } : entry);
+
+/** The passage with its vector as numbers. */
+export const storedChunkOf = (chunk: LoggedChunk): StoredChunk => {
+  if (typeof chunk.vector !== 'string') return chunk as StoredChunk;
+  const vector = decodeVector(chunk.vector);
+  if (!vector) throw new BotError('index_corrupt', `The recent rows hold a damaged vector for ${chunk.id}; re-index with --full.`);
+  return { ...chunk, vector };
 };
 
 export const recentLogPath = (directory: string, namespace: string) => join(directory, `${namespace}.jsonl`);
@@ -60,7 +66,7 @@ export const readRecentLog = async (path: string): Promise<RecentState> => {
   if (complete < bytes.length) await truncate(path, complete);
   for (const line of bytes.toString('utf8', 0, complete).split('\n').slice(0, -1)) {
     try {
-      applyEntry(state, decodeEntry(line));
+      applyEntry(state, JSON.parse(line) as Entry);
     } catch (error) {
       throw new BotError('index_corrupt', `${path} is unreadable; re-index with --full.`, { cause: error });
     }
@@ -97,7 +103,7 @@ export const createRecentRows = (directory: string) => {
       await appendFile(pathOf(namespace), `${encodeEntry(entry)}\n`);
       applyEntry(state, entry);
       if (!state.searchable) return;
-      if ('put' in entry) await search.upsert({ namespace, chunks: entry.put });
+      if ('put' in entry) await search.upsert({ namespace, chunks: entry.put.map(storedChunkOf) });
       else await search.deleteChunks({ namespace, ids: entry.delete });
     });
     state.queue = write.catch(() => undefined);
@@ -114,7 +120,7 @@ export const createRecentRows = (directory: string) => {
         const state = await namespaces.get(namespace);
         if (!state || state.searchable) continue;
         state.searchable = true;
-        await search.upsert({ namespace, chunks: [...state.chunks.values()] });
+        await search.upsert({ namespace, chunks: [...state.chunks.values()].map(storedChunkOf) });
       }
       return search.query(options);
     },
