@@ -7,7 +7,7 @@ import { chunkSchema, fromRow, sqlString, toRow } from './chunk-rows.js';
 import {
   createSearchIndex, hasVectorIndex, idPredicates, optimizeTable, searchIndexCoversAll, searchTable, vectorDimensionsOf, type Table,
 } from './lancedb-tables.js';
-import { createRecentRows } from './recent-rows.js';
+import { createRecentRows, storedChunkOf } from './recent-rows.js';
 
 // From about this many rows a table's flat vector scan costs more than an HNSW-SQ index searched
 // with exact re-ranking (bench/README.md, "Where the ANN index pays"); below it the scan is faster.
@@ -54,16 +54,30 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     if (cached) return cached;
     if (!(await connection.tableNames()).includes(namespace)) return undefined;
     const table = await connection.openTable(namespace);
-    // Rows another process wrote and did not fold in (a first load killed before its optimize).
-    if (!(await searchIndexCoversAll(table))) unfolded.add(namespace);
-    if (await hasVectorIndex(table)) annIndexed.add(namespace);
     dimensions.set(namespace, await vectorDimensionsOf(table));
     await recent.load(namespace);
     tables.set(namespace, table);
     return table;
   };
 
+  // What a search needs to know of a table, asked before its first search (an indexing run never searches).
+  const inspections = new Map<string, Promise<void>>();
+  const inspect = (namespace: string, table: Table) => {
+    let inspection = inspections.get(namespace);
+    if (!inspection) {
+      inspection = (async () => {
+        // Rows another process wrote and did not fold in (a first load killed before its optimize).
+        if (!(await searchIndexCoversAll(table))) unfolded.add(namespace);
+        if (await hasVectorIndex(table)) annIndexed.add(namespace);
+      })();
+      inspections.set(namespace, inspection);
+      inspection.catch(() => inspections.delete(namespace));
+    }
+    return inspection;
+  };
+
   const cover = async (namespace: string, table: Table) => {
+    await inspect(namespace, table);
     if (!unfolded.delete(namespace)) return;
     await optimizeTable(table);
     if (!annIndexed.has(namespace) && (dimensions.get(namespace) ?? 0) > 0 && (await table.countRows()) >= annMinRows) {
@@ -79,7 +93,7 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     // Each step can be repeated: a crash before the recent rows are cleared leaves them to the next fold.
     for (const predicate of idPredicates(stale)) await table.delete(predicate);
     if (state.chunks.size > 0) {
-      await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([...state.chunks.values()].map(toRow));
+      await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([...state.chunks.values()].map((chunk) => toRow(storedChunkOf(chunk))));
     }
     unfolded.add(namespace);
     await cover(namespace, table);
@@ -93,9 +107,11 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     const due = state.shadowed.size > 0 && (state.shadowed.size >= FOLD_STALE_ROWS || state.chunks.size >= foldShare * (await table.countRows()));
     if (due) await fold(namespace, table);
     // A first load ends with its table compacted (and given an ANN index if it is large enough).
-    if (loading.has(namespace)) unfolded.add(namespace);
-    await cover(namespace, table);
-    loading.delete(namespace);
+    if (loading.has(namespace)) {
+      unfolded.add(namespace);
+      await cover(namespace, table);
+      loading.delete(namespace);
+    }
   };
 
   const whereClause = (filter: ChunkFilter | undefined): string | undefined => {
@@ -125,6 +141,7 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
           await createSearchIndex(created);
           dimensions.set(namespace, dimensionCount ?? 0);
           tables.set(namespace, created);
+          inspections.set(namespace, Promise.resolve());
           loading.add(namespace);
           return;
         }
@@ -204,7 +221,7 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
       wrap('drop', async () => {
         tables.get(namespace)?.close();
         tables.delete(namespace);
-        for (const set of [unfolded, annIndexed, loading]) set.delete(namespace);
+        for (const set of [unfolded, annIndexed, loading, inspections]) set.delete(namespace);
         await recent.clear(namespace);
         if ((await connection.tableNames()).includes(namespace)) await connection.dropTable(namespace);
       }),
