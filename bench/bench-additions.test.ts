@@ -108,6 +108,20 @@ describe('the section report', () => {
     // The series is not the target's run: only the first 1% edit after a full index is.
     expect(report.targets).toEqual([]);
   });
+
+  it('reports the BM25-only configuration against its own full index, with a target of its own', () => {
+    const report = sectionReports([
+      run('index-hash-10k-edit', 'index-scenario.ts', { files: 100, chunksIndexed: 1000, chunksEmbedded: 1000, indexSeconds: 10, cpuSeconds: 10 }),
+      run('reindex-hash-10k-1pct', 'reindex-scenario.ts', { changePercent: 1, filesChanged: 1, filesUnchanged: 99, chunksIndexed: 10, chunksEmbedded: 2, cacheHitRate: 0.8, indexSeconds: 0.4, cpuSeconds: 0.4 }),
+      run('index-none-10k-edit-bm25', 'index-scenario.ts', { files: 100, chunksIndexed: 1000, chunksEmbedded: 0, indexSeconds: 5, cpuSeconds: 5 }),
+      run('reindex-none-10k-1pct', 'reindex-scenario.ts', { changePercent: 1, filesChanged: 1, filesUnchanged: 99, chunksIndexed: 10, chunksEmbedded: 0, cacheHitRate: null, indexSeconds: 0.3, cpuSeconds: 0.3 }),
+    ]);
+    expect(report.markdown).toContain('| 1% of documents edited, BM25 only (the default: no embedder) | 1 changed, 99 unchanged | 10 | 0 | — | 0.30 s (CPU 0.30 s) | 6.0% (CPU 6.0%)');
+    expect(report.targets.map((target) => [target.target, target.met])).toEqual([
+      ['re-index after 1% of documents changed ≤ 5% of a full index', true],
+      ['re-index after 1% of documents changed ≤ 5% of a full index (BM25 only, the default)', false],
+    ]);
+  });
 });
 
 describe('the plan', () => {

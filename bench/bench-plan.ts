@@ -39,8 +39,9 @@ export const CORPORA: (CorpusPlan & { full?: boolean })[] = [
   { label: '10k', targetChunks: 10_000 },
   { label: '30k', targetChunks: 30_000, full: true },
   { label: '100k', targetChunks: 100_000, full: true },
-  // A private copy of the 10k corpus: the incremental re-index scenarios edit its files.
+  // Private copies of the 10k corpus: the incremental re-index scenarios edit their files.
   { label: '10k-edit', targetChunks: 10_000 },
+  { label: '10k-edit-bm25', targetChunks: 10_000, full: true },
 ];
 
 /** Edits of the incremental re-index scenarios: the seed picks the files, as in the corpus. */
@@ -95,16 +96,20 @@ const chatPath = (platform: 'slack' | 'teams', full: boolean): Scenario => ({
   ...(full ? { full: true } : { quick: true }),
 });
 
-const reindex = (percent: number, round: number, needs: string, series?: number): Scenario => ({
-  id: series === undefined ? `reindex-hash-10k-${percent}pct` : `reindex-hash-10k-${percent}pct-series-${series}`,
-  description: `edit ${percent}% of the 10k corpus's documents, then re-index incrementally (hashed embedder)${series === undefined ? '' : `, run ${series} of a series`}`,
-  script: 'reindex-scenario.ts',
-  args: ['--directory', '<tmp>/corpus-10k-edit', '--data-dir', '<tmp>/data-hash-10k-edit', '--embeddings', 'hash',
-    '--change-percent', String(percent), '--seed', String(EDIT_SEED), '--round', String(round)],
-  needs: [needs],
-  section: 'incremental',
-  ...(series === undefined ? {} : { full: true }),
-});
+const reindex = (percent: number, round: number, needs: string, options: { series?: number; embeddings?: 'hash' | 'none' } = {}): Scenario => {
+  const { series, embeddings = 'hash' } = options;
+  const corpus = embeddings === 'hash' ? '10k-edit' : '10k-edit-bm25';
+  return {
+    id: `reindex-${embeddings}-10k-${percent}pct${series === undefined ? '' : `-series-${series}`}`,
+    description: `edit ${percent}% of the 10k corpus's documents, then re-index incrementally (embeddings=${embeddings})${series === undefined ? '' : `, run ${series} of a series`}`,
+    script: 'reindex-scenario.ts',
+    args: ['--directory', `<tmp>/corpus-${corpus}`, '--data-dir', `<tmp>/data-${embeddings}-${corpus}`, '--embeddings', embeddings,
+      '--change-percent', String(percent), '--seed', String(EDIT_SEED), '--round', String(round)],
+    needs: [needs],
+    section: 'incremental',
+    ...(series === undefined && embeddings === 'hash' ? {} : { full: true }),
+  };
+};
 
 /**
  * Edits of 1% after the 10% run, re-indexed after each: the recent rows grow until an optimize
@@ -112,7 +117,7 @@ const reindex = (percent: number, round: number, needs: string, series?: number)
  */
 export const SERIES_RUNS = 12;
 const series = Array.from({ length: SERIES_RUNS }, (_, index) =>
-  reindex(1, 3 + index, index === 0 ? 'reindex-hash-10k-10pct' : `reindex-hash-10k-1pct-series-${index}`, index + 1));
+  reindex(1, 3 + index, index === 0 ? 'reindex-hash-10k-10pct' : `reindex-hash-10k-1pct-series-${index}`, { series: index + 1 }));
 
 const index = (embeddings: string, corpus: string, options: Partial<Scenario> & { dataLabel?: string } = {}): Scenario => ({
   id: `index-${embeddings}-${corpus}`,
@@ -204,6 +209,9 @@ export const SCENARIOS: Scenario[] = [
   reindex(1, 1, 'index-hash-10k-edit'),
   reindex(10, 2, 'reindex-hash-10k-1pct'),
   ...series,
+  // The same first 1% edit without an embedder (the default configuration): no vectors to store or embed.
+  index('none', '10k-edit-bm25', { section: 'incremental', full: true, description: 'full index of another copy of the 10k corpus (BM25 only), the reference for its re-index cost' }),
+  reindex(1, 1, 'index-none-10k-edit-bm25', { embeddings: 'none' }),
 
   // The chat path, last: one bot process per platform, the fakes and the load in this child.
   chatPath('slack', false),

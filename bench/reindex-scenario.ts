@@ -46,7 +46,7 @@ runScenario(async () => {
       chunksEmbedded,
       chunksDeleted: total('chunksDeleted'),
       // Chunks of the re-indexed documents whose vectors came from the embedding cache.
-      cacheHitRate: chunksIndexed === 0 ? null : Math.round((1 - chunksEmbedded / chunksIndexed) * 1000) / 1000,
+      cacheHitRate: chunksIndexed === 0 || embeddings === 'none' ? null : Math.round((1 - chunksEmbedded / chunksIndexed) * 1000) / 1000,
       chunksStored: (await runtime.store.stats()).reduce((sum, namespace) => sum + namespace.chunkCount, 0),
       // Collections written whose recent rows the run's optimize folded into their table (none left after it).
       collectionsFolded: summaries.filter((summary) => summary.added + summary.changed + summary.deleted > 0 && !recentLogs.includes(`${summary.namespace}.jsonl`)).length,
