@@ -1,6 +1,5 @@
 import { appendFile, mkdir, readFile, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SearchScope } from '../../core/access/search-scope.js';
 import { BotError } from '../../core/bot-error.js';
 import type { StoredChunk } from '../../core/chunk.js';
 import type { VectorStore } from '../../core/ports/vector-store.js';
@@ -115,7 +114,7 @@ export const createRecentRows = (directory: string) => {
     put: (namespace: string, chunks: StoredChunk[]) => append(namespace, { put: chunks }),
     delete: (namespace: string, ids: string[]) => append(namespace, { delete: ids }),
     /** The scope's recent passages, searched as the in-memory store does. */
-    query: async (options: Parameters<VectorStore['query']>[0] & { scope: SearchScope }) => {
+    query: async (options: Parameters<VectorStore['query']>[0]) => {
       for (const namespace of options.scope.namespaces) {
         const state = await namespaces.get(namespace);
         if (!state || state.searchable) continue;
