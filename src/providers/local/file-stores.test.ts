@@ -1,10 +1,9 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isBotError } from '../../core/bot-error.js';
 import { termShareKey, type IndexCatalog, type TermChunkCounts } from '../../core/ports/index-catalog-store.js';
-import { createFileEmbeddingCache } from './file-embedding-cache.js';
 import { createFileIndexCatalogStore } from './file-index-catalog-store.js';
 import { shardOf } from './term-shards.js';
 
@@ -19,23 +18,6 @@ afterEach(async () => {
 const hash = (character: string) => character.repeat(64);
 /** The key of a document's share of the term statistics, `documentId` holding content `character`. */
 const share = (documentId: string, character: string) => termShareKey(documentId, { hash: hash(character) });
-
-describe('the file embedding cache', () => {
-  it('keeps vectors per model across processes (new instances)', async () => {
-    await createFileEmbeddingCache({ directory }).setMany('model-a', new Map([[hash('a'), [0.5, -1.25, 3]], [hash('b'), [1, 2, 3]]]));
-    const reopened = createFileEmbeddingCache({ directory });
-    const found = await reopened.getMany('model-a', [hash('a'), hash('c')]);
-    expect([...found]).toEqual([[hash('a'), [0.5, -1.25, 3]]]);
-    expect((await reopened.getMany('model-b', [hash('a')])).size).toBe(0);
-  });
-
-  it('ignores a record torn by a crash mid-append', async () => {
-    await createFileEmbeddingCache({ directory }).setMany('m', new Map([[hash('a'), [1, 2]]]));
-    const [file] = await readdir(directory);
-    await appendFile(join(directory, file ?? ''), Buffer.from([0xab, 0xcd, 0x01]));
-    expect([...(await createFileEmbeddingCache({ directory }).getMany('m', [hash('a')]))]).toEqual([[hash('a'), [1, 2]]]);
-  });
-});
 
 describe('the file index catalog store', () => {
   const catalog: IndexCatalog = { namespace: 'acme__runbooks', parserVersion: 1, version: 3, updatedAt: '2026-01-01T00:00:00.000Z', documents: {}, termChunkCounts: {} };
@@ -101,6 +83,33 @@ describe('the file index catalog store', () => {
     ]));
     await reopened.delete('acme__runbooks');
     expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('writes a shard as a line per share, and reads and replaces a shard of the earlier one-object format', async () => {
+    const store = createFileIndexCatalogStore({ directory });
+    const terms = join(directory, 'acme__runbooks.terms');
+    const shard = (key: string) => String(shardOf(key)).padStart(2, '0');
+    await store.save({ ...catalog, documents: { 'a.md': record(hash('a')) } }, { added: new Map([[share('a.md', 'a'), { drain: 2 }]]), released: [] });
+    expect(await readFile(join(terms, `${shard(share('a.md', 'a'))}.jsonl`), 'utf8')).toBe(`${JSON.stringify(share('a.md', 'a'))}\t{"drain":2}\n`);
+
+    // A shard as earlier versions wrote it, holding b's share and one no catalog refers to.
+    expect(shard(share('z.md', 'z'))).not.toBe(shard(share('a.md', 'a')));
+    let sibling = 0;
+    while (shardOf(share(`b${sibling}.md`, 'b')) !== shardOf(share('z.md', 'z'))) sibling++;
+    const b = `b${sibling}.md`;
+    await writeFile(join(terms, `${shard(share(b, 'b'))}.json`), JSON.stringify({ [share(b, 'b')]: { vlan: 1 }, [share('z.md', 'z')]: { ospf: 1 } }));
+    const reopened = createFileIndexCatalogStore({ directory });
+    expect(await reopened.loadDocumentTerms('acme__runbooks', [share(b, 'b')])).toEqual(new Map([[share(b, 'b'), { vlan: 1 }]]));
+
+    // Rewritten (a share added to it): lines now, with b's share kept and the unreferenced one gone.
+    let added = 0;
+    while (shardOf(share(`c${added}.md`, 'c')) !== shardOf(share(b, 'b'))) added++;
+    const c = `c${added}.md`;
+    await reopened.save({ ...catalog, documents: { 'a.md': record(hash('a')), [b]: record(hash('b')), [c]: record(hash('c')) } }, { added: new Map([[share(c, 'c'), { bgp: 1 }]]), released: [] });
+    expect((await readdir(terms)).sort()).toEqual([...new Set([`${shard(share('a.md', 'a'))}.jsonl`, `${shard(share(b, 'b'))}.jsonl`])].sort());
+    expect(await createFileIndexCatalogStore({ directory }).loadDocumentTerms('acme__runbooks', [share(b, 'b'), share(c, 'c'), share('z.md', 'z')])).toEqual(new Map([
+      [share(b, 'b'), { vlan: 1 }], [share(c, 'c'), { bgp: 1 }],
+    ]));
   });
 
   it('reports a corrupt term shard as such, asking for a full re-index', async () => {
