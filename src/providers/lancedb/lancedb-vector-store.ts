@@ -7,7 +7,7 @@ import { chunkSchema, fromRow, sqlString, toRow } from './chunk-rows.js';
 import {
   createSearchIndex, hasVectorIndex, idPredicates, optimizeTable, searchIndexCoversAll, searchTable, vectorDimensionsOf, type Table,
 } from './lancedb-tables.js';
-import { createRecentRows, storedChunkOf } from './recent-rows.js';
+import { createRecentRows, storedChunkOf, type TableFacts } from './recent-rows.js';
 
 // From about this many rows a table's flat vector scan costs more than an HNSW-SQ index searched
 // with exact re-ranking (bench/README.md, "Where the ANN index pays"); below it the scan is faster.
@@ -60,6 +60,20 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     return table;
   };
 
+  /**
+   * The facts a write to the recent rows needs, from the log when it has them: an incremental run
+   * then never opens the table. Undefined when there is no table (a log left without one is an orphan).
+   */
+  const factsOf = async (namespace: string): Promise<TableFacts | undefined> => {
+    const { table: recorded } = await recent.load(namespace);
+    if (recorded && (tables.has(namespace) || (await connection.tableNames()).includes(namespace))) return recorded;
+    const table = await openTable(namespace);
+    if (!table) return undefined;
+    const facts = { rows: await table.countRows(), dimensions: dimensions.get(namespace) ?? 0 };
+    await recent.recordTable(namespace, facts);
+    return facts;
+  };
+
   // What a search needs to know of a table, asked before its first search (an indexing run never searches).
   const inspections = new Map<string, Promise<void>>();
   const inspect = (namespace: string, table: Table) => {
@@ -97,21 +111,26 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     }
     unfolded.add(namespace);
     await cover(namespace, table);
-    await recent.clear(namespace);
+    await recent.clear(namespace, await factsFromTable(namespace, table));
   };
 
+  const factsFromTable = async (namespace: string, table: Table): Promise<TableFacts> => ({ rows: await table.countRows(), dimensions: dimensions.get(namespace) ?? 0 });
+
   const optimizeNamespace = async (namespace: string) => {
-    const table = await openTable(namespace);
-    if (!table) return;
-    const state = await recent.load(namespace);
-    const due = state.shadowed.size > 0 && (state.shadowed.size >= FOLD_STALE_ROWS || state.chunks.size >= foldShare * (await table.countRows()));
-    if (due) await fold(namespace, table);
-    // A first load ends with its table compacted (and given an ANN index if it is large enough).
-    if (loading.has(namespace)) {
+    const loaded = loading.has(namespace) ? tables.get(namespace) : undefined;
+    if (loaded) {
+      // A first load ends with its table compacted (and given an ANN index if it is large enough).
       unfolded.add(namespace);
-      await cover(namespace, table);
+      await cover(namespace, loaded);
       loading.delete(namespace);
+      return recent.clear(namespace, await factsFromTable(namespace, loaded));
     }
+    const facts = await factsOf(namespace);
+    if (!facts) return;
+    const state = await recent.load(namespace);
+    const due = state.shadowed.size > 0 && (state.shadowed.size >= FOLD_STALE_ROWS || state.chunks.size >= foldShare * facts.rows);
+    const table = due ? await openTable(namespace) : undefined;
+    if (table) await fold(namespace, table);
   };
 
   const whereClause = (filter: ChunkFilter | undefined): string | undefined => {
@@ -132,8 +151,15 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     upsert: ({ namespace, chunks }) =>
       wrap('upsert', async () => {
         if (chunks.length === 0) return;
-        const table = await openTable(namespace);
-        if (!table) {
+        // A first load's batches go to the table, each one commit: a failure leaves the rows being replaced as they were.
+        const loaded = loading.has(namespace) ? tables.get(namespace) : undefined;
+        if (loaded) {
+          unfolded.add(namespace);
+          await loaded.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(chunks.map(toRow));
+          return;
+        }
+        const facts = await factsOf(namespace);
+        if (!facts) {
           const dimensionCount = chunks[0]?.vector?.length;
           // Recent rows left by a namespace dropped in another process belong to nothing now.
           await recent.clear(namespace);
@@ -145,14 +171,8 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
           loading.add(namespace);
           return;
         }
-        // A first load's batches go to the table, each one commit: a failure leaves the rows being replaced as they were.
-        if (loading.has(namespace)) {
-          unfolded.add(namespace);
-          await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(chunks.map(toRow));
-          return;
-        }
         // Checked here, as the table would on a write: a row it refuses would stop every later fold.
-        const expected = dimensions.get(namespace) ?? 0;
+        const expected = facts.dimensions;
         const wrong = chunks.find((chunk) => (chunk.vector?.length ?? 0) !== expected);
         if (wrong) throw new BotError('input_invalid', `Passage ${wrong.id} has ${wrong.vector?.length ?? 0} vector dimensions; ${namespace} holds ${expected}.`);
         await recent.put(namespace, chunks);
@@ -191,10 +211,13 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
 
     deleteChunks: ({ namespace, ids }) =>
       wrap('delete', async () => {
-        const table = await openTable(namespace);
-        if (!table || ids.length === 0) return;
-        if (!loading.has(namespace)) return recent.delete(namespace, ids);
-        for (const predicate of idPredicates(ids)) await table.delete(predicate);
+        if (ids.length === 0) return;
+        const loaded = loading.has(namespace) ? tables.get(namespace) : undefined;
+        if (loaded) {
+          for (const predicate of idPredicates(ids)) await loaded.delete(predicate);
+        } else if (await factsOf(namespace)) {
+          await recent.delete(namespace, ids);
+        }
       }),
 
     deleteDocument: ({ namespace, documentId }) =>

@@ -8,6 +8,7 @@ import type { VectorStore } from '../../core/ports/vector-store.js';
 import { runVectorStoreContract } from '../../../test/contracts/vector-store-contract.js';
 import { axisVector, sampleChunk } from '../../../test/support/sample-chunks.js';
 import { createLanceDbVectorStore } from './lancedb-vector-store.js';
+import { readRecentLog } from './recent-rows.js';
 
 /**
  * The contract again, with every namespace's first passage in its main table (a first load, then
@@ -80,7 +81,8 @@ describe('the LanceDB store after a first load', () => {
     await store.upsert({ namespace, chunks: drainNotes(['x', 'y']) });
     await store.optimize?.({ namespace });
     expect(await tableRows()).toEqual({ acme__runbooks: 43 });
-    await expect(stat(logPath())).rejects.toThrow();
+    // The log starts over with the table's new facts and nothing recent.
+    expect(await readRecentLog(logPath())).toEqual({ table: { rows: 43, dimensions: 4 }, chunks: new Map(), shadowed: new Set() });
     expect((await texts('drain')).length).toBe(4);
     expect(await texts('routine maintenance')).toHaveLength(39);
     expect(await store.stats()).toEqual([{ namespace, chunkCount: 43 }]);
@@ -148,7 +150,7 @@ describe('the LanceDB store after a first load', () => {
   it('keeps vectors in the log as base64 float32s and reads them back exactly', async () => {
     const vector = [0.125, -0.5, 0.25, 1];
     await store.upsert({ namespace, chunks: [sampleChunk({ id: 'v.md#a', documentId: 'v.md', text: 'Vector passage.', vector })] });
-    const line = (await readFile(logPath(), 'utf8')).trim();
+    const line = (await readFile(logPath(), 'utf8')).trim().split('\n').at(-1) ?? '';
     expect(JSON.parse(line).put[0].vector).toBe(Buffer.from(new Float32Array(vector).buffer).toString('base64'));
     const reopened = await createLanceDbVectorStore({ directory });
     const [best] = (await reopened.query({ scope, vector, topK: 3 })).sort((left, right) => (right.denseScore ?? 0) - (left.denseScore ?? 0));
@@ -160,6 +162,49 @@ describe('the LanceDB store after a first load', () => {
   it('refuses a passage whose vector does not fit the table, as the table would', async () => {
     await expect(store.upsert({ namespace, chunks: [sampleChunk({ id: 'flat.md#a', documentId: 'flat.md', text: 'No vector.' })] })).rejects.toThrow(/0 vector dimensions; acme__runbooks holds 4/);
     expect(await store.stats()).toEqual([{ namespace, chunkCount: 40 }]);
+  });
+
+  it('writes recent rows without opening the table, from the facts its first load recorded', async () => {
+    expect((await readRecentLog(logPath())).table).toEqual({ rows: 40, dimensions: 4 });
+    const connect = lancedb.connect;
+    const opened: string[] = [];
+    // Every table this process opens, counted at the connection.
+    const writer = await createLanceDbVectorStore({ directory });
+    const connection = await connect(directory);
+    connection.close();
+    const original = Object.getPrototypeOf(connection).openTable as (this: unknown, name: string) => Promise<unknown>;
+    Object.getPrototypeOf(connection).openTable = function (this: unknown, name: string) {
+      opened.push(name);
+      return original.call(this, name);
+    };
+    try {
+      await writer.upsert({ namespace, chunks: drainNotes(['one']) });
+      await writer.deleteChunks({ namespace, ids: ['doc-3.md#a'] });
+      await writer.optimize?.({ namespace });
+      expect(opened).toEqual([]);
+      await expect(writer.upsert({ namespace, chunks: [sampleChunk({ id: 'flat.md#a', documentId: 'flat.md', text: 'No vector.' })] })).rejects.toThrow(/holds 4/);
+      // A search does open it (and shows the count above is not blind).
+      expect(await texts('drain', writer)).toEqual(['Drain notes one.']);
+      expect(opened).toEqual([namespace]);
+    } finally {
+      Object.getPrototypeOf(connection).openTable = original;
+      await writer.close?.();
+    }
+    const reader = await createLanceDbVectorStore({ directory });
+    expect(await texts('drain', reader)).toEqual(['Drain notes one.']);
+    expect(await texts('routine maintenance', reader)).toHaveLength(39);
+    await reader.close?.();
+  });
+
+  it('records the facts of a table whose log lacks them (written by an earlier version), then uses them', async () => {
+    await writeFile(logPath(), '');
+    const writer = await createLanceDbVectorStore({ directory });
+    await writer.upsert({ namespace, chunks: drainNotes(['two']) });
+    expect((await readRecentLog(logPath())).table).toEqual({ rows: 40, dimensions: 4 });
+    await writer.close?.();
+    const reader = await createLanceDbVectorStore({ directory });
+    expect(await texts('drain', reader)).toEqual(['Drain notes two.']);
+    await reader.close?.();
   });
 
   it('drops the table and the recent rows of a namespace', async () => {

@@ -4,15 +4,25 @@ import { BotError } from '../../core/bot-error.js';
 import type { StoredChunk } from '../../core/chunk.js';
 import type { VectorStore } from '../../core/ports/vector-store.js';
 import { createMemoryVectorStore } from '../memory/memory-vector-store.js';
+import { writeFileAtomic } from '../local/write-file-atomic.js';
 import { decodeVector, encodeVector } from '../vector-base64.js';
 
 /** A passage as the log holds it: its vector still base64 until something needs the numbers. */
 type LoggedChunk = Omit<StoredChunk, 'vector'> & { vector?: number[] | string };
 
-/** One write: passages put (replacing any under the same ids) or ids deleted. */
-type Entry = { put: LoggedChunk[] } | { delete: string[] };
+/**
+ * What a write needs to know of the namespace's table, kept here so that a run that only writes
+ * recent rows never opens the table (the largest part of a small run's LanceDB time). Only a first
+ * load and a fold change the table's rows, and each records them.
+ */
+export type TableFacts = { rows: number; dimensions: number };
+
+/** One write: passages put (replacing any under the same ids), ids deleted, or the table's facts. */
+type Entry = { put: LoggedChunk[] } | { delete: string[] } | { table: TableFacts };
 
 type RecentState = {
+  /** The table's facts as last recorded; absent in a log from before they were. */
+  table?: TableFacts;
   /** The namespace's recent passages, by id. */
   chunks: Map<string, LoggedChunk>;
   /** Ids whose copies in the main table are stale: put again here since, or deleted. */
@@ -27,6 +37,7 @@ type Namespace = RecentState & {
 };
 
 const applyEntry = (state: RecentState, entry: Entry) => {
+  if ('table' in entry) return void (state.table = entry.table);
   const ids = 'put' in entry ? entry.put.map((chunk) => chunk.id) : entry.delete;
   for (const id of ids) {
     state.chunks.delete(id);
@@ -101,7 +112,7 @@ export const createRecentRows = (directory: string) => {
       await mkdir(directory, { recursive: true });
       await appendFile(pathOf(namespace), `${encodeEntry(entry)}\n`);
       applyEntry(state, entry);
-      if (!state.searchable) return;
+      if (!state.searchable || 'table' in entry) return;
       if ('put' in entry) await search.upsert({ namespace, chunks: entry.put.map(storedChunkOf) });
       else await search.deleteChunks({ namespace, ids: entry.delete });
     });
@@ -113,6 +124,7 @@ export const createRecentRows = (directory: string) => {
     load: stateOf,
     put: (namespace: string, chunks: StoredChunk[]) => append(namespace, { put: chunks }),
     delete: (namespace: string, ids: string[]) => append(namespace, { delete: ids }),
+    recordTable: (namespace: string, table: TableFacts) => append(namespace, { table }),
     /** The scope's recent passages, searched as the in-memory store does. */
     query: async (options: Parameters<VectorStore['query']>[0]) => {
       for (const namespace of options.scope.namespaces) {
@@ -123,14 +135,18 @@ export const createRecentRows = (directory: string) => {
       }
       return search.query(options);
     },
-    /** After a fold: the namespace starts over with nothing recent. */
-    clear: async (namespace: string) => {
+    /** The namespace starts over with nothing recent: after a fold, with the table's new facts; after a drop, without a table. */
+    clear: async (namespace: string, table?: TableFacts) => {
       const state = await stateOf(namespace);
       await state.queue;
       await search.dropNamespace({ namespace });
       state.chunks.clear();
       state.shadowed.clear();
-      await rm(pathOf(namespace), { force: true });
+      delete state.table;
+      if (!table) return rm(pathOf(namespace), { force: true });
+      // One rename: a crash leaves either the whole log (the fold is repeated) or the new one.
+      await writeFileAtomic(pathOf(namespace), `${encodeEntry({ table })}\n`);
+      state.table = table;
     },
   };
 };
