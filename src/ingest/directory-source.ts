@@ -1,9 +1,10 @@
 import type { Dirent, Stats } from 'node:fs';
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import ignore from 'ignore';
 import { BotError } from '../core/bot-error.js';
 import type { DocumentSource, SkippedFile, SourceEntry } from '../core/ports/document-source.js';
+import { lstatAll } from './lstat-all.js';
 
 export type DirectorySourceOptions = {
   root: string;
@@ -88,14 +89,13 @@ export const createDirectorySource = (options: DirectorySourceOptions): Document
         return;
       }
       children.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
-      // The files' sizes and mtimes are asked for all at once (one round trip to the thread pool
-      // each, awaited in turn, was most of a listing's time) and taken in order below.
-      // A file deleted since the directory was read is simply no longer there.
       const idOf = (child: Dirent) => (prefix ? `${prefix}/${child.name}` : child.name);
       const listed = children.filter((child) => !child.name.startsWith('.') && child.name !== 'node_modules');
-      const infos = new Map(
-        listed.filter((child) => child.isFile() && !rules.ignores(idOf(child))).map((child) => [child, lstat(join(directory, child.name)).catch(() => undefined)]),
-      );
+      // The files' sizes and mtimes, before the walk goes deeper. A file deleted since the directory
+      // was read is simply no longer there.
+      const files = listed.filter((child) => child.isFile() && !rules.ignores(idOf(child)));
+      const stats = await lstatAll(files.map((child) => join(directory, child.name)), signal);
+      const infos = new Map(files.map((child, index) => [child, stats[index]]));
       for (const child of listed) {
         const documentId = idOf(child);
         const path = join(directory, child.name);
@@ -108,7 +108,7 @@ export const createDirectorySource = (options: DirectorySourceOptions): Document
         } else if (child.isSymbolicLink()) {
           pendingLinks.push({ documentId, linkPath: path });
         } else if (child.isFile()) {
-          const info = await infos.get(child);
+          const info = infos.get(child);
           if (info) addFile(documentId, path, info);
         }
       }
