@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compounds, terms, words } from './analyze.js';
 
@@ -18,5 +19,30 @@ describe('text analysis', () => {
 
   it('joins hyphenated words so either spelling matches', () => {
     expect(compounds('Join the Wi-Fi; on-call rota; a - b')).toEqual(['wifi', 'oncall']);
+  });
+});
+
+describe('compounds, against the pattern they replaced', () => {
+  // The regex the one-pass scan replaced: the scan must find exactly what it found.
+  const HYPHENATED = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){1,3}/gu;
+  const byPattern = (text: string) =>
+    text.includes('-')
+      ? (text.normalize('NFKC').toLowerCase().match(HYPHENATED) ?? []).map((compound) => compound.replaceAll('-', '')).filter((joined) => joined.length <= 32)
+      : [];
+  const pieces = ['a', 'bgp', 'Wi', 'fi', '2000', 'é', 'über', '-', '-', '-', '--', ' ', ' ', '.', '_', '|', '\n', 'x'.repeat(20), 'on-call'];
+
+  it('finds the same compounds on random texts of words, hyphens and punctuation', () => {
+    const texts = fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 30 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(compounds(text)).toEqual(byPattern(text));
+      }),
+      { numRuns: 2_000, seed: 7 },
+    );
+  });
+
+  it('joins at most four words at a time, and starts again after', () => {
+    expect(compounds('a-b-c-d-e-f')).toEqual(['abcd', 'ef']);
+    expect(compounds('x--y -z w-')).toEqual([]);
   });
 });

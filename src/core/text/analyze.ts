@@ -42,25 +42,56 @@ export const stem = (word: string): string => {
   return stemmed;
 };
 
-const HYPHENATED = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){1,3}/gu;
+const HYPHEN = 0x2d;
+// Words to a compound at most, as in "always-compare-med-value".
+const COMPOUND_WORDS = 4;
+
+/**
+ * The words of the cleaned text and its hyphenated compounds, found in one pass: words joined by
+ * single hyphens, up to COMPOUND_WORDS at a time. (A second, hyphenated-word regex backtracked
+ * through every word of every passage and cost more than the rest of the analysis.)
+ */
+const scan = (text: string): { words: string[]; compounds: string[] } => {
+  const cleaned = clean(text);
+  const found: string[] = [];
+  const joined: string[] = [];
+  let chain: string[] = [];
+  let chainEnd = -1;
+  const closeChain = () => {
+    const compound = chain.length > 1 ? chain.join('') : '';
+    if (compound && compound.length <= 32) joined.push(compound);
+  };
+  for (const match of cleaned.matchAll(TOKEN)) {
+    const word = match[0];
+    const hyphenated = match.index === chainEnd + 1 && cleaned.charCodeAt(chainEnd) === HYPHEN;
+    if (hyphenated && chain.length > 0 && chain.length < COMPOUND_WORDS) {
+      chain.push(word);
+    } else {
+      closeChain();
+      chain = [word];
+    }
+    chainEnd = match.index + word.length;
+    found.push(word);
+  }
+  closeChain();
+  return { words: found, compounds: joined };
+};
 
 /**
  * Hyphenated words joined into one ("wi-fi" → "wifi", "on-call" → "oncall"), so either spelling
  * finds the other; the parts are still indexed separately as well.
  */
-export const compounds = (text: string): string[] =>
-  text.includes('-')
-    ? (clean(text).match(HYPHENATED) ?? []).map((compound) => compound.replaceAll('-', '')).filter((joined) => joined.length <= 32)
-    : [];
+export const compounds = (text: string): string[] => (text.includes('-') ? scan(text).compounds : []);
 
 /** Index terms: stems of the content words in order (duplicates kept), then joined compounds. */
 export const terms = (text: string): string[] => {
+  const analyzed = text.includes('-') ? scan(text) : { words: words(text), compounds: [] };
   const result: string[] = [];
-  for (const word of words(text)) {
+  for (const word of analyzed.words) {
     if (word.length > 64 || isStopword(word)) continue;
     result.push(stem(word));
   }
-  for (const joined of compounds(text)) result.push(stem(joined));
+  for (const joined of analyzed.compounds) result.push(stem(joined));
   return result;
 };
 
