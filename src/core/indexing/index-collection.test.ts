@@ -186,6 +186,25 @@ describe('indexCollection', () => {
     expect(incremental?.termChunkCounts.bgp).toBe(3);
   });
 
+  it('gives the previous catalog back its totals when the save fails, and the next run reaches the full totals', async () => {
+    const { files, dependencies, run } = setup();
+    await run();
+    const before = await dependencies.catalogs.load('acme__runbooks');
+    const savedTotals = structuredClone(before?.termChunkCounts);
+    files.write('haproxy.md', documents['haproxy.md'].replace('Check sessions with show stat.', 'Check BGP sessions with show servers state.'));
+    files.remove('vlan.md');
+    const failing = { ...dependencies.catalogs, save: async () => Promise.reject(new Error('disk full')) };
+    await expect(indexCollection({ ...dependencies, catalogs: failing }, { source: files.source, tenantId: 'acme', collection: 'runbooks' })).rejects.toThrow('disk full');
+    // The store still holds the previous catalog, totals and all, as saved.
+    expect((await dependencies.catalogs.load('acme__runbooks'))?.termChunkCounts).toEqual(savedTotals);
+
+    await run();
+    const incremental = structuredClone((await dependencies.catalogs.load('acme__runbooks'))?.termChunkCounts);
+    await run({ full: true });
+    expect(incremental).toEqual((await dependencies.catalogs.load('acme__runbooks'))?.termChunkCounts);
+    expect(incremental?.voic).toBeUndefined();
+  });
+
   it('keeps apart the shares of two files with the same bytes whose titles come from their names', async () => {
     // As the real loaders do without a heading: the title is the file name, so equal bytes differ in chunks.
     const titledByName: DocumentParser = {

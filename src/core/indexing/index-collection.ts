@@ -230,7 +230,13 @@ export const indexCollection = async (dependencies: IndexDependencies, options: 
         catalogs, catalog, indexed, replaced,
         previousTotals: previous && !reparseAll ? previous.termChunkCounts : undefined,
       });
-      await catalogs.save(catalog, terms);
+      try {
+        await catalogs.save(catalog, terms.change);
+      } catch (error) {
+        // The previous catalog (a store may still hold it) keeps the totals it was saved with.
+        terms.revert();
+        throw error;
+      }
     } else if (touched > 0) {
       await catalogs.save(catalog);
     }

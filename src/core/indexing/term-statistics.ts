@@ -33,19 +33,27 @@ export type TermStatisticsUpdate = {
 };
 
 /**
- * Sets the catalog's term statistics after a run and returns the change its store must save.
- * Incrementally, only the shares of changed and deleted documents are read: the previous totals
- * minus their old shares plus the new ones equal the sum over all documents.
+ * Sets the catalog's term statistics after a run and returns the change its store must save, and
+ * how to undo it if that save fails. Incrementally, only the shares of changed and deleted documents
+ * are read: the previous totals minus their old shares plus the new ones equal the sum over all
+ * documents. The previous totals are changed in place (a copy of a collection's vocabulary cost more
+ * than the rest of a small run's update): `revert` gives them back exactly, integer for integer.
  */
-export const updateTermStatistics = async (update: TermStatisticsUpdate): Promise<DocumentTermsChange> => {
+export const updateTermStatistics = async (update: TermStatisticsUpdate): Promise<{ change: DocumentTermsChange; revert: () => void }> => {
   const { catalogs, catalog, previousTotals, indexed, replaced } = update;
   const added = new Map(indexed.map(({ key, share }) => [key, share]));
   let totals: TermChunkCounts;
+  let revert = () => undefined as void;
   if (previousTotals) {
-    totals = { ...previousTotals };
+    // Read before any change: a missing share fails the run with the totals untouched.
     const old = await loadShares(catalogs, catalog.namespace, replaced);
-    for (const key of replaced) applyShare(totals, old.get(key) ?? {}, -1);
-    for (const { share } of indexed) applyShare(totals, share, 1);
+    totals = previousTotals;
+    const apply = (sign: 1 | -1) => {
+      for (const key of replaced) applyShare(totals, old.get(key) ?? {}, (-sign) as 1 | -1);
+      for (const { share } of indexed) applyShare(totals, share, sign);
+    };
+    apply(1);
+    revert = () => apply(-1);
   } else {
     // Documents kept from the previous catalog without a new parse (unreadable this time) keep their share.
     const keys = Object.entries(catalog.documents).map(([documentId, record]) => termShareKey(documentId, record));
@@ -56,5 +64,5 @@ export const updateTermStatistics = async (update: TermStatisticsUpdate): Promis
   catalog.termChunkCounts = totals;
   const referenced = new Set(Object.entries(catalog.documents).map(([documentId, record]) => termShareKey(documentId, record)));
   const released = [...new Set(replaced)].filter((key) => !referenced.has(key));
-  return { added, released };
+  return { change: { added, released }, revert };
 };
