@@ -8,9 +8,9 @@
  *   node --import tsx bench/reindex-scenario.ts --directory <docs> --data-dir <data> --embeddings hash \
  *     --change-percent <n> --seed <n> --round <n>
  */
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indexDirectory } from '../src/entry/commands/index-command.js';
+import { readRecentLog, recentLogPath } from '../src/providers/lancedb/recent-rows.js';
 import { editCorpus } from './edit-corpus.js';
 import {
   BENCH_TENANT, emitResult, openRuntime, parseArguments, parseEmbeddings, requireArgument, roundMs, runScenario,
@@ -30,7 +30,13 @@ runScenario(async () => {
     const summaries = await indexDirectory(runtime, { directory, tenant: BENCH_TENANT });
     const indexMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    const recentLogs = await readdir(join(dataDirectory, 'lancedb', 'recent-rows')).catch(() => [] as string[]);
+    // A fold leaves its collection's log with the table's facts and nothing recent.
+    const folded = async (namespace: string) => {
+      const { chunks, shadowed } = await readRecentLog(recentLogPath(join(dataDirectory, 'lancedb', 'recent-rows'), namespace));
+      return chunks.size === 0 && shadowed.size === 0;
+    };
+    const written = summaries.filter((summary) => summary.added + summary.changed + summary.deleted > 0);
+    const foldedCount = (await Promise.all(written.map((summary) => folded(summary.namespace)))).filter(Boolean).length;
     const total = (field: 'scanned' | 'changed' | 'unchanged' | 'chunksIndexed' | 'chunksEmbedded' | 'chunksDeleted') =>
       summaries.reduce((sum, summary) => sum + summary[field], 0);
     const chunksIndexed = total('chunksIndexed');
@@ -49,7 +55,7 @@ runScenario(async () => {
       cacheHitRate: chunksIndexed === 0 || embeddings === 'none' ? null : Math.round((1 - chunksEmbedded / chunksIndexed) * 1000) / 1000,
       chunksStored: (await runtime.store.stats()).reduce((sum, namespace) => sum + namespace.chunkCount, 0),
       // Collections written whose recent rows the run's optimize folded into their table (none left after it).
-      collectionsFolded: summaries.filter((summary) => summary.added + summary.changed + summary.deleted > 0 && !recentLogs.includes(`${summary.namespace}.jsonl`)).length,
+      collectionsFolded: foldedCount,
       indexSeconds: roundMs(indexMs) / 1000,
       cpuSeconds: roundMs((cpu.user + cpu.system) / 1000) / 1000,
       perCollectionSeconds: Object.fromEntries(summaries.map((summary) => [summary.collection, summary.seconds])),
