@@ -109,6 +109,17 @@ describe('the section report', () => {
     expect(report.targets).toEqual([]);
   });
 
+  it("puts the questions asked with the series' recent rows pending beside a freshly built index", () => {
+    const asked = (id: string, p50: number) => run(id, 'ask-scenario.ts', { chunksStored: 1000, latencyMs: { samples: 50, p50, p95: p50 * 2, max: p50 * 3, mean: p50 }, cpuMsPerQuestion: p50 });
+    const report = sectionReports([
+      run('index-hash-10k-edit', 'index-scenario.ts', { files: 100, chunksIndexed: 1000, chunksEmbedded: 1000, indexSeconds: 10, cpuSeconds: 10 }),
+      asked('ask-hash-10k', 30), asked('ask-hash-10k-edit-recent', 40),
+    ]);
+    expect(report.markdown).toMatch(/\| a freshly built index \| 1000 \| [^|]*30[^|]*60[^|]* \| 30 ms \|/);
+    expect(report.markdown).toMatch(/\| the edited copy after the series, recent rows pending \| 1000 \| [^|]*40[^|]*80[^|]* \| 40 ms \|/);
+    expect(report.markdown).toContain('`npm run bench -- --only ask-hash-10k-edit-recent`');
+  });
+
   it('reports the BM25-only configuration against its own full index, with a target of its own', () => {
     const report = sectionReports([
       run('index-hash-10k-edit', 'index-scenario.ts', { files: 100, chunksIndexed: 1000, chunksEmbedded: 1000, indexSeconds: 10, cpuSeconds: 10 }),

@@ -210,6 +210,11 @@ export const SCENARIOS: Scenario[] = [
   reindex(1, 1, 'index-hash-10k-edit'),
   reindex(10, 2, 'reindex-hash-10k-1pct'),
   ...series,
+  // The series' index, its last fold some runs back: searches pay for the recent rows and the stale table rows.
+  ask('hash', '10k-edit', {
+    id: 'ask-hash-10k-edit-recent', description: 'ask 50 questions on the edited 10k corpus after the series, its recent rows pending',
+    needs: [`reindex-hash-10k-1pct-series-${SERIES_RUNS}`], section: 'incremental', full: true,
+  }),
   // The same first 1% edit without an embedder (the default configuration): no vectors to store or embed.
   index('none', '10k-edit-bm25', { section: 'incremental', full: true, description: 'full index of another copy of the 10k corpus (BM25 only), the reference for its re-index cost' }),
   reindex(1, 1, 'index-none-10k-edit-bm25', { embeddings: 'none' }),
