@@ -60,6 +60,8 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     return table;
   };
 
+  const factsFromTable = async (namespace: string, table: Table): Promise<TableFacts> => ({ rows: await table.countRows(), dimensions: dimensions.get(namespace) ?? 0 });
+
   /**
    * The facts a write to the recent rows needs, from the log when it has them: an incremental run
    * then never opens the table. Undefined when there is no table (a log left without one is an orphan).
@@ -69,7 +71,7 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     if (recorded && (tables.has(namespace) || (await connection.tableNames()).includes(namespace))) return recorded;
     const table = await openTable(namespace);
     if (!table) return undefined;
-    const facts = { rows: await table.countRows(), dimensions: dimensions.get(namespace) ?? 0 };
+    const facts = await factsFromTable(namespace, table);
     await recent.recordTable(namespace, facts);
     return facts;
   };
@@ -113,8 +115,6 @@ export const createLanceDbVectorStore = async (options: { directory: string; ann
     await cover(namespace, table);
     await recent.clear(namespace, await factsFromTable(namespace, table));
   };
-
-  const factsFromTable = async (namespace: string, table: Table): Promise<TableFacts> => ({ rows: await table.countRows(), dimensions: dimensions.get(namespace) ?? 0 });
 
   const optimizeNamespace = async (namespace: string) => {
     const loaded = loading.has(namespace) ? tables.get(namespace) : undefined;

@@ -1,9 +1,10 @@
-import { appendFile, mkdir, readFile, rm, truncate } from 'node:fs/promises';
+import { rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BotError } from '../../core/bot-error.js';
 import type { StoredChunk } from '../../core/chunk.js';
 import type { VectorStore } from '../../core/ports/vector-store.js';
 import { createMemoryVectorStore } from '../memory/memory-vector-store.js';
+import { appendMakingDirectory, readIfPresent } from '../local/missing-file.js';
 import { writeFileAtomic } from '../local/write-file-atomic.js';
 import { decodeVector, encodeVector } from '../vector-base64.js';
 
@@ -66,12 +67,7 @@ export const recentLogPath = (directory: string, namespace: string) => join(dire
  */
 export const readRecentLog = async (path: string): Promise<RecentState> => {
   const state: RecentState = { chunks: new Map(), shadowed: new Set() };
-  let bytes = Buffer.alloc(0);
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const bytes = (await readIfPresent(path)) ?? Buffer.alloc(0);
   const complete = bytes.lastIndexOf(0x0a) + 1;
   if (complete < bytes.length) await truncate(path, complete);
   for (const line of bytes.toString('utf8', 0, complete).split('\n').slice(0, -1)) {
@@ -109,8 +105,7 @@ export const createRecentRows = (directory: string) => {
   const append = async (namespace: string, entry: Entry) => {
     const state = await stateOf(namespace);
     const write = state.queue.then(async () => {
-      await mkdir(directory, { recursive: true });
-      await appendFile(pathOf(namespace), `${encodeEntry(entry)}\n`);
+      await appendMakingDirectory(pathOf(namespace), `${encodeEntry(entry)}\n`);
       applyEntry(state, entry);
       if (!state.searchable || 'table' in entry) return;
       if ('put' in entry) await search.upsert({ namespace, chunks: entry.put.map(storedChunkOf) });

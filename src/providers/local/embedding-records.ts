@@ -139,13 +139,12 @@ export class RecordLocations {
 }
 
 /**
- * The spans to read for a set of records: neighbours closer than `gap` bytes share one read, so a
+ * The spans to read for a set of records, given in file order: neighbours closer than `gap` bytes share one read, so a
  * run that needs most of the file reads it in a few large pieces rather than one piece per record.
  */
 export const coalesce = (locations: RecordLocation[], gap: number): RecordLocation[] => {
-  const sorted = [...locations].sort((left, right) => left.offset - right.offset);
   const spans: RecordLocation[] = [];
-  for (const { offset, length } of sorted) {
+  for (const { offset, length } of locations) {
     const last = spans.at(-1);
     if (last && offset - (last.offset + last.length) <= gap) last.length = Math.max(last.length, offset + length - last.offset);
     else spans.push({ offset, length });

@@ -30,6 +30,13 @@ describe('the file embedding cache', () => {
     expect((await reopened.getMany('model-b', [hash('a')])).size).toBe(0);
   });
 
+  it('makes its directory on the first write', async () => {
+    const nested = join(directory, 'data', 'embeddings');
+    await createFileEmbeddingCache({ directory: nested }).setMany('m', entries(0, 3));
+    expect((await createFileEmbeddingCache({ directory: nested }).getMany('m', [hashOf(2)])).get(hashOf(2))).toEqual(vectorOf(2));
+    expect((await stat(join(nested, 'm.embeddings.index'))).size).toBe(3 * INDEX_ENTRY_BYTES);
+  });
+
   it('indexes every record, and reads many records back exactly, in any order', async () => {
     const cache = createFileEmbeddingCache({ directory });
     await cache.setMany('m', entries(0, 1_500));

@@ -1,21 +1,17 @@
-import { appendFile, mkdir, open, readFile, rm, stat, truncate } from 'node:fs/promises';
+import { open, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmbeddingCache } from '../../core/ports/embedding-cache.js';
 import {
   coalesce, decodeRecord, encodeIndexEntries, encodeRecords, INDEX_ENTRY_BYTES, keyOfHash, RecordLocations, recordLength, scanRecords,
   type IndexEntry, type RecordLocation,
 } from './embedding-records.js';
+import { appendMakingDirectory, inDirectoryOf, orWhenMissing, readIfPresent } from './missing-file.js';
 
 const fileNameOf = (modelId: string) => `${modelId.replace(/[^A-Za-z0-9_.-]/g, '_')}.embeddings`;
 
 // Records closer than this are read together: one read of a few extra kilobytes costs less than two reads.
 const READ_GAP_BYTES = 64 * 1024;
 
-const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
-const orWhenMissing = <T>(fallback: T) => (error: unknown): T => {
-  if (isMissing(error)) return fallback;
-  throw error;
-};
 
 /** The bytes of each span, in order; short where the file ends early. */
 const readSpans = async (path: string, spans: RecordLocation[]): Promise<Buffer[]> => {
@@ -39,7 +35,7 @@ const readSpans = async (path: string, spans: RecordLocation[]): Promise<Buffer[
  */
 const locateRecords = async (dataPath: string, indexPath: string): Promise<RecordLocations> => {
   const [indexBytes, dataSize] = await Promise.all([
-    readFile(indexPath).catch(orWhenMissing(Buffer.alloc(0))),
+    readIfPresent(indexPath).then((bytes) => bytes ?? Buffer.alloc(0)),
     stat(dataPath).then((info) => info.size, orWhenMissing(0)),
   ]);
   let locations = RecordLocations.fromIndex(indexBytes, dataSize);
@@ -56,7 +52,7 @@ const locateRecords = async (dataPath: string, indexPath: string): Promise<Recor
     const scanned = scanRecords(tail, covered);
     locations.add(scanned.entries);
     if (scanned.end < dataSize) await truncate(dataPath, scanned.end);
-    if (scanned.entries.length > 0) await appendFile(indexPath, encodeIndexEntries(scanned.entries));
+    if (scanned.entries.length > 0) await appendMakingDirectory(indexPath, encodeIndexEntries(scanned.entries));
   }
   return locations;
 };
@@ -80,6 +76,7 @@ const openModelFile = async (dataPath: string) => {
       })
       .sort((left, right) => left.location.offset - right.location.offset);
     if (wanted.length === 0) return found;
+    // Already in file order, as `coalesce` needs them.
     const spans = coalesce(wanted.map(({ location }) => location), READ_GAP_BYTES);
     // A file removed under a running process (its cache cleared) is a miss for every passage.
     const buffers = await readSpans(dataPath, spans).catch(orWhenMissing(spans.map(() => Buffer.alloc(0))));
@@ -98,7 +95,7 @@ const openModelFile = async (dataPath: string) => {
 
   const append = async (fresh: [string, number[]][]): Promise<void> => {
     const records = encodeRecords(fresh);
-    const handle = await open(dataPath, 'a');
+    const handle = await inDirectoryOf(dataPath, () => open(dataPath, 'a'));
     let base: number;
     try {
       base = (await handle.stat()).size;
@@ -114,7 +111,7 @@ const openModelFile = async (dataPath: string) => {
       offset += length;
     }
     // Written after the data: a crash in between leaves records the next start indexes by scanning.
-    await appendFile(indexPath, encodeIndexEntries(entries));
+    await appendMakingDirectory(indexPath, encodeIndexEntries(entries));
     locations.add(entries);
   };
 
@@ -149,7 +146,6 @@ export const createFileEmbeddingCache = (options: { directory: string }): Embedd
     getMany: async (modelId, textHashes) => (await fileOf(modelId)).getMany(textHashes),
     async setMany(modelId, entries) {
       if (entries.size === 0) return;
-      await mkdir(options.directory, { recursive: true });
       await (await fileOf(modelId)).setMany(entries);
     },
   };

@@ -1,7 +1,8 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BotError } from '../../core/bot-error.js';
 import type { TermChunkCounts } from '../../core/ports/index-catalog-store.js';
+import { readIfPresent } from './missing-file.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 // Enough that a run changing a few documents rewrites a few small files; few enough that a full
@@ -66,15 +67,10 @@ export const createTermShards = (directory: string) => {
   /** The shard's shares, from the file they were read from (none when there is no file). */
   const readShard = async (shard: number): Promise<{ shares: Shard; path?: string }> => {
     for (const [path, parse] of [[pathOf(shard), parseLines], [legacyPathOf(shard), parseObject]] as const) {
-      let text: string;
+      const bytes = await readIfPresent(path);
+      if (!bytes) continue;
       try {
-        text = await readFile(path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
-      }
-      try {
-        return { shares: parse(text), path };
+        return { shares: parse(bytes.toString('utf8')), path };
       } catch (error) {
         throw corrupt(path, error);
       }
